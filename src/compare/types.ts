@@ -1,0 +1,63 @@
+/** Stable names: part of the JSON output and the audit trail. */
+export const FINDING_KINDS = [
+  'wrong-host',
+  'console-disabled',
+  'unknown-node',
+  'duplicate',
+  'port-mismatch',
+  'missing',
+  'orphan-session',
+  'stale-pidfile',
+  'stray-credential',
+  'port-conflict',
+  'unmanaged',
+  'unreachable',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** What a finding calls for; `plan` turns these into actions. */
+export type Remedy = 'kill' | 'restart' | 'remove-file' | 'report';
+
+/** A process a kill may target, with the identity that must still hold on the host. */
+export interface ProcessRef {
+  readonly pid: number;
+  readonly startTicks: number;
+  /** Redacted argv joined by spaces, as observed. */
+  readonly command: string;
+}
+
+export interface Finding {
+  /** Stable within one scan: `${kind}:${host}:${node or pid or path}`. */
+  readonly id: string;
+  readonly kind: FindingKind;
+  readonly severity: Severity;
+  /** Inventory host name, or null for findings that belong to no host. */
+  readonly host: string | null;
+  readonly nodeUuid: string | null;
+  readonly nodeName: string | null;
+  /** Processes involved: for a kill, the listener first, then helpers and sessions. */
+  readonly processes: readonly ProcessRef[];
+  readonly port: number | null;
+  /** Files involved (pid, lock or credential files). */
+  readonly paths: readonly string[];
+  readonly expected: string | null;
+  readonly actual: string | null;
+  /** One-line human summary. */
+  readonly message: string;
+  /** Facts that led to it, each one line. */
+  readonly evidence: readonly string[];
+  readonly remedy: Remedy;
+  /** Host whose scan the fix depends on besides `host` (e.g. the owner of a wrong-host node). */
+  readonly dependsOn: readonly string[];
+}
+
+/** The result of compare for a whole fleet. */
+export interface FleetReport {
+  readonly findings: readonly Finding[];
+  readonly hostsScanned: number;
+  readonly hostsUnreachable: number;
+  readonly nodesSeen: number;
+  readonly consolesSeen: number;
+}

@@ -1,0 +1,42 @@
+/** A node as console-doctor needs it, read from `GET /v1/nodes?detail=True`. */
+export interface DesiredNode {
+  readonly uuid: string;
+  readonly name: string | null;
+  readonly consoleEnabled: boolean;
+  readonly consoleInterface: string | null;
+  /** `[DEFAULT]host` of the conductor the hash ring maps the node to; null when none. */
+  readonly conductor: string | null;
+  readonly conductorGroup: string;
+  readonly provisionState: string | null;
+  readonly maintenance: boolean;
+  /** The conductor holding the node's lock, or null. */
+  readonly reservation: string | null;
+  /** `driver_info.ipmi_terminal_port`, else `driver_internal_info.allocated_ipmi_terminal_port`. */
+  readonly consolePort: number | null;
+}
+
+/** A conductor from `GET /v1/conductors`. */
+export interface ConductorInfo {
+  readonly hostname: string;
+  readonly conductorGroup: string;
+  readonly alive: boolean;
+}
+
+/** What Ironic says should exist. Read whole or not at all. */
+export interface DesiredState {
+  readonly nodes: readonly DesiredNode[];
+  readonly conductors: readonly ConductorInfo[];
+  /** The negotiated microversion, e.g. "1.82". */
+  readonly apiVersion: string;
+  readonly endpoint: string;
+  readonly readAt: string;
+}
+
+/** The reads and writes `fix` and `scan` need from Ironic; implemented by the HTTP client. */
+export interface DesiredStateSource {
+  readDesiredState(): Promise<DesiredState>;
+  /** PUT .../states/console and wait (by polling the node) until it shows `enabled`. */
+  setConsole(nodeUuid: string, enabled: boolean): Promise<void>;
+  /** Disable, wait, enable, wait. */
+  restartConsole(nodeUuid: string): Promise<void>;
+}

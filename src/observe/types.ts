@@ -1,0 +1,116 @@
+import type { ConductorSettings } from '../inventory/types.js';
+
+/** One process from /proc on the host. `argv` is already redacted. */
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly uid: number;
+  readonly user: string;
+  /** /proc state letter: R, S, D, Z (zombie), T, I, ... */
+  readonly state: string;
+  /** Start time in clock ticks since boot (field 22 of /proc/PID/stat). */
+  readonly startTicks: number;
+  readonly argv: readonly string[];
+  /**
+   * PIDs of this process in nested PID namespaces, outermost first, from the
+   * `NSpid:` line of /proc/PID/status (length 1 when not in a container).
+   */
+  readonly nsPids: readonly number[];
+}
+
+/** A listening TCP socket. */
+export interface ListenSocket {
+  readonly family: 'ipv4' | 'ipv6';
+  readonly address: string;
+  readonly port: number;
+  /** Owning processes; empty when they could not be seen (no root). */
+  readonly pids: readonly number[];
+}
+
+/** A `*.pid` or `*.pw` file in a pid or temp directory. Password content is never read. */
+export interface HostFile {
+  readonly path: string;
+  readonly kind: 'pid' | 'pw';
+  /** The node UUID taken from the file name, when it is one. */
+  readonly nodeUuid: string | null;
+  /** The pid the file names (pid files only), null when empty or not a number. */
+  readonly pid: number | null;
+  /** Octal mode, e.g. "600". */
+  readonly mode: string;
+  readonly uid: number;
+  readonly owner: string;
+  /** Modification time, seconds since the epoch. */
+  readonly mtime: number;
+}
+
+/** One console daemon instance for one node, as recognised from argv structure. */
+export interface ConsoleDaemon {
+  readonly type: 'socat' | 'shellinabox';
+  readonly nodeUuid: string;
+  /** The `-L` lock file (socat) or `--background=` pid file (shellinaboxd). */
+  readonly pidFile: string;
+  readonly port: number;
+  readonly bindAddress: string | null;
+  /** The listener process (socat parent; shellinaboxd's first process). */
+  readonly pid: number;
+  readonly startTicks: number;
+  /** Every process of this instance that is not a session: shellinaboxd's second process. */
+  readonly helperPids: readonly number[];
+  /** Forked per-connection children and the ipmitool they run. */
+  readonly sessionPids: readonly number[];
+  /** True when the listener is a zombie (noted, not a live daemon). */
+  readonly zombie: boolean;
+  /** Whether a socket owned by this instance listens on `port`; null when sockets' owners were not visible. */
+  readonly listening: boolean | null;
+  /** The host-visible PID and the PID inside the conductor's container, when they differ. */
+  readonly containerPid: number | null;
+}
+
+/** A session child or `ipmitool ... sol activate` whose listener is gone. */
+export interface OrphanSession {
+  readonly nodeUuid: string | null;
+  readonly pid: number;
+  readonly startTicks: number;
+  /** The BMC address from ipmitool's `-H`, when visible. */
+  readonly bmc: string | null;
+  readonly pids: readonly number[];
+}
+
+/** A process that looks like a console (socat EXEC ipmitool, shellinaboxd, ipmitool sol) but maps to no node. */
+export interface UnmanagedProcess {
+  readonly pid: number;
+  readonly startTicks: number;
+  readonly argv: readonly string[];
+  readonly reason: string;
+}
+
+/** Everything one probe of one host saw. */
+export interface HostObservation {
+  /** Inventory name. */
+  readonly host: string;
+  /** The conductor name Ironic knows this host by (inventory override, else ironic.conf host, else inventory name). */
+  readonly conductorName: string;
+  /** /proc/sys/kernel/random/boot_id: start ticks are only comparable within one boot. */
+  readonly bootId: string;
+  /** Clock ticks per second (getconf CLK_TCK). */
+  readonly clockTicks: number;
+  /** When the probe ran, ISO 8601 from the host's clock. */
+  readonly observedAt: string;
+  /** Effective conductor settings (ironic.conf merged with inventory overrides). */
+  readonly settings: ConductorSettings & { readonly pidDir: string; readonly tempdir: string };
+  readonly processes: readonly ProcessInfo[];
+  readonly listeners: readonly ListenSocket[];
+  readonly files: readonly HostFile[];
+  readonly consoles: readonly ConsoleDaemon[];
+  readonly orphans: readonly OrphanSession[];
+  readonly unmanaged: readonly UnmanagedProcess[];
+  /** Whether the probe ran with root privileges (sockets' owners and others' files visible). */
+  readonly privileged: boolean;
+  /** Things the probe could not do, each one line (e.g. "ss missing: used /proc/net/tcp"). */
+  readonly warnings: readonly string[];
+}
+
+/** The outcome of observing one host. */
+export type HostScan =
+  | { readonly host: string; readonly ok: true; readonly observation: HostObservation; readonly durationMs: number }
+  | { readonly host: string; readonly ok: false; readonly error: string; readonly errorKind: 'auth' | 'unreachable' | 'config' | 'internal'; readonly durationMs: number };

@@ -1,0 +1,125 @@
+/**
+ * Real console daemons for tests, started the way Ironic's console_utils starts them.
+ * Every process is tracked by PID and ended by PID; nothing is matched by pattern.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
+
+export interface StartedConsole {
+  readonly nodeUuid: string;
+  readonly port: number;
+  readonly pidFile: string;
+  /** The listener's pid (socat parent, or the pid shellinaboxd wrote to its pid file). */
+  readonly pid: number;
+}
+
+/** ipmitool as Ironic runs it; -N/-R only lengthen how long it waits for an absent BMC. */
+export function ipmitoolCommand(nodeUuid: string, pwDir: string, extra = ''): string {
+  return `ipmitool -I lanplus -H 127.0.0.1 -L ADMINISTRATOR -U admin ${extra}-f ${join(pwDir, `${nodeUuid}.pw`)} -N 5 -R 12 sol activate`;
+}
+
+export function makeTempDir(prefix = 'cd-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * socat as ipmitool-socat starts it. `quoting: 'plain'` is Ironic's `EXEC:"<cmd>"`;
+ * `'shell'` wraps the command the way some distributions' releases quote it (`EXEC:'<cmd>'`).
+ */
+export async function startSocatConsole(options: {
+  nodeUuid?: string;
+  port: number;
+  pidDir: string;
+  bind?: string;
+  quoting?: 'plain' | 'shell';
+  ipv6?: boolean;
+  extraIpmitoolArgs?: string;
+}): Promise<StartedConsole> {
+  const nodeUuid = options.nodeUuid ?? randomUUID();
+  const pidFile = join(options.pidDir, `${nodeUuid}.pid`);
+  const bind = options.bind ?? (options.ipv6 ? '::1' : '127.0.0.1');
+  const listen = options.ipv6
+    ? `TCP6-LISTEN:${options.port},bind=[${bind}],reuseaddr,fork,max-children=1`
+    : `TCP4-LISTEN:${options.port},bind=${bind},reuseaddr,fork,max-children=1`;
+  const cmd = ipmitoolCommand(nodeUuid, options.pidDir, options.extraIpmitoolArgs ?? '');
+  const exec = options.quoting === 'shell' ? `EXEC:'${cmd}',pty,stderr` : `EXEC:"${cmd}",pty,stderr`;
+  const child = spawn('socat', ['-T600', `-L${pidFile}`, listen, exec], { stdio: 'ignore', detached: true });
+  child.unref();
+  if (child.pid === undefined) throw new Error('socat did not start');
+  await waitForListen(options.port, bind);
+  return { nodeUuid, port: options.port, pidFile, pid: child.pid };
+}
+
+/** shellinaboxd as ipmitool-shellinabox starts it: it daemonises and writes its pid file. */
+export async function startShellinaboxConsole(options: {
+  nodeUuid?: string;
+  port: number;
+  pidDir: string;
+}): Promise<StartedConsole> {
+  const nodeUuid = options.nodeUuid ?? randomUUID();
+  const pidFile = join(options.pidDir, `${nodeUuid}.pid`);
+  const cmd = ipmitoolCommand(nodeUuid, options.pidDir);
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const result = spawnSync(
+    'shellinaboxd',
+    ['-t', '-p', String(options.port), `--background=${pidFile}`, '-s', `/:${uid}:${gid}:HOME:${cmd}`],
+    { stdio: 'ignore' },
+  );
+  if (result.status !== 0) throw new Error(`shellinaboxd exited ${result.status}`);
+  await waitForListen(options.port, '127.0.0.1');
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  return { nodeUuid, port: options.port, pidFile, pid };
+}
+
+/** Connect a client so the listener forks a session child running ipmitool. */
+export async function connectClient(port: number, host = '127.0.0.1'): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host }, () => resolve(socket));
+    socket.on('error', reject);
+  });
+}
+
+export async function waitForListen(port: number, host: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = spawnSync('ss', ['-Htln', `sport = :${port}`], { encoding: 'utf8' }).stdout.trim() !== '';
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Children of a pid, from /proc (for finding session children and ipmitool). */
+export function childPids(pid: number): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout;
+  return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+export function isAlive(pid: number): boolean {
+  if (!existsSync(`/proc/${pid}`)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** End a started console and its whole tree, by PID. */
+export function stopConsole(started: StartedConsole): void {
+  const tree = [started.pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
+  for (const pid of tree.reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
+  rmSync(started.pidFile, { force: true });
+}
