@@ -1,0 +1,53 @@
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../inventory/duration.js';
+
+/** commander argument parsers: bad values become usage errors (exit 3) naming the option. */
+export function durationOption(value: string): number {
+  try {
+    return parseDuration(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a duration such as 30s, 10m or 1h, got "${value}"`);
+  }
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  return n;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number of at least 0, got "${value}"`);
+  return n;
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}
+
+/** Options shared by `scan` and `fix`, as commander hands them over. */
+export interface FleetCliOptions {
+  inventory: string;
+  group?: string;
+  osCloud?: string;
+  endpoint?: string;
+  host?: string[];
+  node?: string[];
+  conductorGroup?: string[];
+  concurrency?: number;
+  knownHosts?: 'strict' | 'accept-new' | 'off';
+  knownHostsFile?: string[];
+  connectTimeout?: number;
+  commandTimeout?: number;
+  apiTimeout?: number;
+  format: 'text' | 'json' | 'junit';
+  output?: string;
+  metricsFile?: string;
+  by: 'host' | 'node';
+  quiet?: boolean;
+  auditDb?: string;
+  audit: boolean;
+  color?: boolean;
+  debug?: boolean;
+}

@@ -1,0 +1,47 @@
+import type { ActionOutcome } from '../apply/types.js';
+import { assertNever } from '../errors.js';
+import type { Action, Plan } from '../plan/types.js';
+import type { Style } from './style.js';
+
+function shortUuid(uuid: string | null): string {
+  return uuid === null ? '-' : uuid.slice(0, 8);
+}
+
+/** One line describing an action, without secrets (commands are already redacted). */
+export function describeAction(action: Action): string {
+  switch (action.kind) {
+    case 'kill': {
+      const pids = action.processes.map((p) => p.pid).join(',');
+      return `kill     ${action.host}  node ${shortUuid(action.nodeUuid)}  pids ${pids}  (${action.findingKind})`;
+    }
+    case 'remove-file':
+      return `remove   ${action.host}  ${action.path}  (${action.findingKind})`;
+    case 'restart':
+      return `restart  ${action.host}  node ${shortUuid(action.nodeUuid)}  via Ironic API${action.expectedPort === null ? '' : `, expect port ${action.expectedPort}`}  (${action.findingKind})`;
+    case 'report':
+      return `report   ${action.host ?? '-'}  node ${shortUuid(action.nodeUuid)}  ${action.reason}  (${action.findingKind})`;
+    default:
+      return assertNever(action, 'action');
+  }
+}
+
+/** The plan as a person reads it before saying yes. */
+export function renderPlan(plan: Plan, style: Style): string {
+  const lines: string[] = [];
+  const acting = plan.actions.filter((a) => a.kind !== 'report');
+  lines.push(style.bold(`Plan: ${acting.length} action${acting.length === 1 ? '' : 's'}`));
+  for (const action of plan.actions) {
+    const text = `  ${describeAction(action)}`;
+    lines.push(action.kind === 'report' ? style.dim(text) : text);
+  }
+  for (const skip of plan.skipped) lines.push(style.warning(`  skipped  ${skip.findingId}: ${skip.reason}`));
+  if (plan.refusal !== null) lines.push(style.critical(`Refused: ${plan.refusal.message}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per outcome, after apply. */
+export function renderOutcome(action: Action, outcome: ActionOutcome, style: Style): string {
+  const mark =
+    outcome.status === 'done' ? style.ok('done   ') : outcome.status === 'skipped' ? style.warning('skipped') : style.critical('failed ');
+  return `${mark} ${describeAction(action)}: ${outcome.detail}`;
+}
