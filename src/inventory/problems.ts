@@ -1,0 +1,71 @@
+import { ConfigError } from '../errors.js';
+
+/**
+ * A value read from an inventory together with where it was read, so that a problem
+ * with it can name the place: `where` is the prefix of a problem line, such as
+ * `inv.yaml:hosts.ctl1.port` or `inv.ini:12: ansible_port`; `line` is added at the end
+ * when the prefix does not already hold it.
+ */
+export interface Located {
+  readonly value: unknown;
+  readonly where: string;
+  readonly line?: number | undefined;
+}
+
+/** One problem line: `WHERE: message`, or `WHERE: message (line N)`. */
+export function problemAt(where: string, message: string, line?: number): string {
+  return `${where}: ${message}${line === undefined ? '' : ` (line ${line})`}`;
+}
+
+/** A problem with a located value. */
+export function problemWith(located: Located, message: string): string {
+  return problemAt(located.where, message, located.line);
+}
+
+/** Throws one ConfigError naming every problem, in order and without repeats. */
+export function throwIfProblems(problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  throw new ConfigError([...new Set(problems)]);
+}
+
+/** How a bad value is shown in a message: strings quoted, objects by their kind. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+/** ` (did you mean "x"?)` when one candidate is close enough to be a likely typo. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const allowed = Math.max(1, Math.floor(word.length / 3));
+  return best !== undefined && bestDistance <= allowed ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** True for a plain object (a YAML/JSON mapping), not an array or null. */
+export function isMapping(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
