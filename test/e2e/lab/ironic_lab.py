@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""The console-doctor lab's Ironic helper: enrol nodes, and wait until Ironic has settled.
+
+Runs inside the hub network namespace (lib.sh's lab_py), so the API is at
+127.0.0.1:6385. Looks into the conductor hosts with nsenter, by the pid of each host's
+PID-namespace init. Only the standard library and python3-requests (ships with Ironic).
+
+  ironic_lab.py setup               enrol the lab's nodes, enable consoles, wait
+  ironic_lab.py settle [--timeout]  wait until Ironic's consoles match its own view
+  ironic_lab.py state               print nodes, conductors and daemons as JSON
+  ironic_lab.py daemons HOST        print HOST's console daemons as JSON
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import requests
+
+LAB = os.environ.get('CDLAB_DIR', '/run/cdlab')
+API = 'http://127.0.0.1:6385'
+HEADERS = {'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json'}
+HOSTS = {'conductor-a': 'a', 'conductor-b': 'b', 'conductor-c': 'c'}
+
+# The lab's nodes: (name, console interface, fixed ipmi_terminal_port or None, active?, extra driver_info)
+NODES = [
+    ('lab-node-1', 'ipmitool-socat', 10201, True, {}),
+    ('lab-node-2', 'ipmitool-socat', None, True, {'ipmi_hex_kg_key': '0123456789abcdef0123456789abcdef01234567'}),
+    ('lab-node-3', 'ipmitool-shellinabox', 10203, True, {}),
+    ('lab-node-4', 'ipmitool-socat', None, True, {}),
+    ('lab-node-5', 'ipmitool-socat', None, True, {}),
+    ('lab-node-6', 'ipmitool-socat', 10206, True, {}),
+    ('lab-node-7', 'ipmitool-shellinabox', None, False, {}),
+    ('lab-node-8', 'ipmitool-socat', None, False, {}),
+    ('lab-node-9', 'ipmitool-socat', 10209, False, {}),
+]
+
+
+def log(msg):
+    print('[cdlab %s] %s' % (time.strftime('%H:%M:%S'), msg), file=sys.stderr, flush=True)
+
+
+def api(method, path, body=None, ok=(200, 201, 202, 204), retry_locked=True):
+    """One API call; retries 409 NodeLocked for a while (a busy node is normal here)."""
+    deadline = time.time() + 120
+    while True:
+        r = requests.request(method, API + path, headers=HEADERS,
+                             data=None if body is None else json.dumps(body), timeout=60)
+        if r.status_code == 409 and retry_locked and time.time() < deadline:
+            time.sleep(0.5)
+            continue
+        if r.status_code not in ok:
+            raise SystemExit('%s %s -> %s %s' % (method, path, r.status_code, r.text[:400]))
+        return r.json() if r.content else None
+
+
+def nodes():
+    # Not `fields=...,conductor`: Ironic 21.4 answers 500 ("type object 'Node' has no
+    # attribute 'conductor'"), so take the detailed list.
+    return api('GET', '/v1/nodes?detail=True&limit=1000')['nodes']
+
+
+def conductors():
+    return api('GET', '/v1/conductors?detail=True')['conductors']
+
+
+def wait_for(what, predicate, timeout=180, interval=1.0):
+    deadline = time.time() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.time() > deadline:
+            raise SystemExit('timed out after %ss waiting for %s' % (timeout, what))
+        time.sleep(interval)
+
+
+def wait_provision(uuid, state, timeout=120):
+    def done():
+        n = api('GET', '/v1/nodes/%s?fields=provision_state,last_error,target_provision_state' % uuid)
+        if n['provision_state'] in ('enroll', 'adopt failed', 'error') and n['provision_state'] != state and n.get('target_provision_state') is None:
+            raise SystemExit('node %s ended in %s: %s' % (uuid, n['provision_state'], n.get('last_error')))
+        return n['provision_state'] == state and n.get('target_provision_state') is None
+    wait_for('node %s to reach %s' % (uuid, state), done, timeout, 0.5)
+
+
+def init_pid(host):
+    with open(os.path.join(LAB, 'hosts', host, 'init.pid')) as f:
+        return f.read().strip()
+
+
+def host_alive(host):
+    try:
+        return os.path.exists('/proc/%s' % init_pid(host))
+    except OSError:
+        return False
+
+
+def host_ps(host):
+    """[(pid, ppid, args)] of one lab host, as its own `ps` shows them."""
+    out = subprocess.run(['nsenter', '-t', init_pid(host), '-p', '-m', '--',
+                          'ps', '-eo', 'pid=,ppid=,args=', '-ww'],
+                         check=True, capture_output=True, text=True).stdout
+    procs = []
+    for line in out.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3:
+            procs.append((int(parts[0]), int(parts[1]), parts[2]))
+    return procs
+
+
+def daemons(host):
+    """Console listeners on one host: {node uuid: [ {pid, type, port} ]} (session children excluded)."""
+    procs = host_ps(host)
+    by_pid = {p[0]: p for p in procs}
+    found = {}
+    for pid, ppid, args in procs:
+        argv = args.split()
+        if argv[0] == 'socat':
+            lock = next((a[2:] for a in argv if a.startswith('-L')), None)
+            parent = by_pid.get(ppid)
+            if lock is None or (parent and parent[2] == args):
+                continue  # a session child: same argv as its parent
+            kind = 'socat'
+            listen = next(a for a in argv if 'LISTEN:' in a)
+            port = int(listen.split(':', 1)[1].split(',')[0])
+        elif argv[0].endswith('shellinaboxd'):
+            lock = next((a.split('=', 1)[1] for a in argv if a.startswith('--background=')), None)
+            parent = by_pid.get(ppid)
+            if lock is None or (parent and parent[2] == args):
+                continue  # shellinaboxd's second process
+            kind = 'shellinabox'
+            port = int(argv[argv.index('-p') + 1])
+        else:
+            continue
+        uuid = os.path.basename(lock)[:-4]
+        found.setdefault(uuid, []).append({'pid': pid, 'type': kind, 'port': port})
+    return found
+
+
+def expected_port(node):
+    info = node.get('driver_info') or {}
+    internal = node.get('driver_internal_info') or {}
+    return info.get('ipmi_terminal_port') or internal.get('allocated_ipmi_terminal_port')
+
+
+def unsettled(live_hosts=None):
+    """Why Ironic's consoles are not (yet) where Ironic says they should be; [] when settled."""
+    alive = {c['hostname'] for c in conductors() if c['alive']}
+    hosts = [h for h in HOSTS.values() if host_alive(h)]
+    seen = {h: daemons(h) for h in hosts}
+    problems = []
+    for n in nodes():
+        if n.get('reservation') or n.get('target_provision_state'):
+            problems.append('%s busy (%s)' % (n['name'], n.get('reservation') or n['target_provision_state']))
+            continue
+        if not n['console_enabled']:
+            continue
+        owner = n.get('conductor')
+        if owner not in alive:
+            problems.append('%s mapped to %s, not an alive conductor' % (n['name'], owner))
+            continue
+        # Ironic only (re)starts ACTIVE nodes' consoles on takeover; the others keep
+        # console_enabled with no daemon on the new owner, which is the point of the lab.
+        if n['provision_state'] != 'active' and owner not in (live_hosts or HOSTS):
+            continue
+        ds = seen.get(HOSTS[owner], {}).get(n['uuid'], [])
+        if n['provision_state'] == 'active' and not ds:
+            problems.append('%s: no daemon on its conductor %s' % (n['name'], owner))
+    return problems
+
+
+def settle(timeout, quiet_s=6):
+    """Wait until nothing is unsettled for quiet_s seconds in a row (takeover comes in waves)."""
+    start = time.time()
+    stable_since = None
+    while True:
+        problems = unsettled()
+        if problems:
+            stable_since = None
+        elif stable_since is None:
+            stable_since = time.time()
+        elif time.time() - stable_since >= quiet_s:
+            log('settled after %.0f s' % (time.time() - start))
+            return
+        if time.time() - start > timeout:
+            raise SystemExit('Ironic did not settle in %s s: %s' % (timeout, '; '.join(problems)))
+        time.sleep(1)
+
+
+def setup():
+    wait_for('three alive conductors', lambda: len([c for c in conductors() if c['alive']]) == 3, 180)
+    existing = {n['name']: n for n in nodes()}
+    created = []
+    for name, console, port, active, extra in NODES:
+        if name in existing:
+            created.append((existing[name]['uuid'], name, console, port, active, extra))
+            continue
+        n = api('POST', '/v1/nodes', {'name': name, 'driver': 'fake-hardware'})
+        created.append((n['uuid'], name, console, port, active, extra))
+    for uuid, name, console, port, active, extra in created:
+        n = api('GET', '/v1/nodes/%s' % uuid)
+        if n['provision_state'] == 'enroll':
+            api('PUT', '/v1/nodes/%s/states/provision' % uuid, {'target': 'manage'})
+    for uuid, name, console, port, active, extra in created:
+        if api('GET', '/v1/nodes/%s' % uuid)['provision_state'] != 'active':
+            wait_provision(uuid, 'manageable')
+        info = {'ipmi_address': '127.0.0.1', 'ipmi_username': 'admin',
+                'ipmi_password': 'lab-bmc-password-%s' % name[-1]}
+        info.update(extra)
+        if port:
+            info['ipmi_terminal_port'] = port
+        patch = [{'op': 'replace', 'path': '/driver', 'value': 'ipmi'},
+                 {'op': 'replace', 'path': '/console_interface', 'value': console},
+                 {'op': 'replace', 'path': '/driver_info', 'value': info}]
+        if api('GET', '/v1/nodes/%s' % uuid)['driver'] != 'ipmi':
+            api('PATCH', '/v1/nodes/%s?reset_interfaces=true' % uuid, patch)
+        if active and api('GET', '/v1/nodes/%s' % uuid)['provision_state'] == 'manageable':
+            api('PUT', '/v1/nodes/%s/states/provision' % uuid, {'target': 'adopt'})
+    for uuid, name, console, port, active, extra in created:
+        wait_provision(uuid, 'active' if active else 'manageable')
+        api('PUT', '/v1/nodes/%s/states/console' % uuid, {'enabled': True})
+    wait_for('consoles enabled', lambda: all(n['console_enabled'] for n in nodes()), 120)
+    missing = lambda: [n['name'] for n in nodes()
+                       if n['uuid'] not in daemons(HOSTS[n['conductor']])]
+    wait_for('every console daemon to run', lambda: not missing(), 120)
+    log('%d nodes enrolled, consoles running' % len(created))
+
+
+def state():
+    hosts = {name: (daemons(h) if host_alive(h) else None) for name, h in HOSTS.items()}
+    return {'nodes': nodes(), 'conductors': conductors(), 'daemons': hosts}
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else ''
+    if cmd == 'setup':
+        setup()
+    elif cmd == 'settle':
+        timeout = int(argv[argv.index('--timeout') + 1]) if '--timeout' in argv else 240
+        settle(timeout)
+    elif cmd == 'state':
+        print(json.dumps(state(), indent=2))
+    elif cmd == 'daemons':
+        print(json.dumps(daemons(argv[2])))
+    elif cmd == 'unsettled':
+        print(json.dumps(unsettled(), indent=2))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == '__main__':
+    main(sys.argv)

@@ -1,0 +1,91 @@
+# Shared settings and helpers of the console-doctor lab. Sourced by up.sh, down.sh,
+# the scenarios and demo.sh; defines no behaviour of its own.
+# shellcheck shell=bash
+
+CDLAB_DIR="${CDLAB_DIR:-/run/cdlab}"
+LAB_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_PY=/usr/bin/python3
+
+HUB_NS=cdlab-hub
+SUBNET_PREFIX=10.254.77
+HUB_ADDR="${SUBNET_PREFIX}.1"
+API_PORT=6385
+JSON_RPC_PORT=8089
+LAB_HOSTS=(a b c)
+HOSTS_BEGIN="# BEGIN console-doctor lab (${CDLAB_DIR})"
+HOSTS_END="# END console-doctor lab (${CDLAB_DIR})"
+DB_PASSWORD=cdlab-db-secret
+
+log() { printf '[cdlab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[cdlab] error: %s\n' "$*" >&2; exit 1; }
+
+host_ns() { echo "cdlab-$1"; }
+host_name() { echo "conductor-$1"; }
+host_dir() { echo "${CDLAB_DIR}/hosts/$1"; }
+host_addr() {
+  case "$1" in
+    a) echo "${SUBNET_PREFIX}.11" ;;
+    b) echo "${SUBNET_PREFIX}.12" ;;
+    c) echo "${SUBNET_PREFIX}.13" ;;
+    *) die "unknown lab host '$1' (expected a, b or c)" ;;
+  esac
+}
+# Accepts "a" or "conductor-a".
+host_short() { echo "${1#conductor-}"; }
+
+# The root-namespace pid of a lab host's PID-namespace init (its "pid 1").
+init_pid() {
+  local f
+  f="$(host_dir "$1")/init.pid"
+  [[ -s "$f" ]] || die "lab host $1 is not running (no $f)"
+  cat "$f"
+}
+
+# Run a command inside a lab host: its network, PID, mount and UTS namespaces.
+in_host() {
+  local h="$1"; shift
+  nsenter -t "$(init_pid "$h")" -n -p -m -u -- "$@"
+}
+
+# Run a command in the hub network namespace (where the API and the tool run).
+in_hub() { ip netns exec "$HUB_NS" "$@"; }
+
+# Call the Ironic API from the hub: ironic_api METHOD PATH [JSON-BODY]
+ironic_api() {
+  local method="$1" path="$2" body="${3:-}"
+  local args=(-sS -X "$method" -H 'X-OpenStack-Ironic-API-Version: 1.82' -H 'Content-Type: application/json')
+  [[ -n "$body" ]] && args+=(--data "$body")
+  in_hub curl "${args[@]}" "http://127.0.0.1:${API_PORT}${path}"
+}
+
+# The lab's Python helper (node setup, waiting for Ironic to settle).
+lab_py() { in_hub env CDLAB_DIR="$CDLAB_DIR" "$LAB_PY" "${LAB_SRC}/ironic_lab.py" "$@"; }
+
+# Start a conductor inside its host, detached; its pid (inside the host) goes to conductor.pid.
+start_conductor() {
+  local h="$1" d
+  d="$(host_dir "$h")"
+  in_host "$h" setsid bash -c '
+    ironic-conductor --config-file /etc/ironic/ironic.conf >>"$1/conductor.out" 2>&1 </dev/null &
+    echo $! >"$1/conductor.pid"' _ "$d"
+  log "conductor-$h started (pid in host $(cat "$d/conductor.pid"))"
+}
+
+# Signal a conductor by its pid file; waits until it is gone. signal_conductor HOST SIGNAL
+stop_conductor() {
+  local h="$1" sig="${2:-TERM}" d pid
+  d="$(host_dir "$h")"
+  [[ -s "$d/conductor.pid" ]] || { log "conductor-$h has no pid file: not running"; return 0; }
+  pid="$(cat "$d/conductor.pid")"
+  in_host "$h" bash -c '
+    pid=$1 sig=$2
+    kill -s "$sig" "$pid" 2>/dev/null || exit 0
+    for _ in $(seq 1 300); do
+      [ -e "/proc/$pid" ] && ! grep -q "^State:.*Z" "/proc/$pid/status" 2>/dev/null || exit 0
+      sleep 0.1
+    done
+    echo "conductor pid $pid still alive after 30 s; sending KILL" >&2
+    kill -KILL "$pid"' _ "$pid" "$sig"
+  rm -f "$d/conductor.pid"
+  log "conductor-$h stopped with SIG$sig (was pid $pid in its host)"
+}

@@ -1,0 +1,219 @@
+#!/bin/bash
+# Bring up the console-doctor lab: a real three-conductor Ironic 21.4 on this machine.
+# Everything lives in network namespaces of its own (cdlab-hub, cdlab-a/b/c) on
+# 10.254.77.0/24, which exists only inside them; all state is under $CDLAB_DIR.
+# See README.md next to this file for the layout.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+[[ $EUID -eq 0 ]] || die "the lab needs root (network namespaces, /etc/hosts)"
+for cmd in ip unshare nsenter mariadbd mariadb-install-db ironic-api ironic-conductor ironic-dbsync \
+  sshd ssh-keygen socat shellinaboxd ipmitool curl; do
+  command -v "$cmd" >/dev/null || [[ -x "/usr/sbin/$cmd" ]] || die "$cmd is missing: install test/e2e/lab/packages.txt"
+done
+
+if [[ -s "$CDLAB_DIR/lab.ready" ]] && [[ -e "/proc/$(cat "$CDLAB_DIR/hub/init.pid" 2>/dev/null || echo 0)" ]]; then
+  log "lab already up in $CDLAB_DIR"
+  exit 0
+fi
+if [[ -e "$CDLAB_DIR" ]] || ip netns list | grep -q '^cdlab-'; then
+  log "leftovers of an earlier lab found: tearing them down first"
+  bash "$LAB_SRC/down.sh"
+fi
+
+started=$SECONDS
+mkdir -p "$CDLAB_DIR"/{hub,mysql}
+chmod 755 "$CDLAB_DIR"
+
+# --- keys -------------------------------------------------------------------------------
+ssh-keygen -q -t ed25519 -N '' -C cdlab-client -f "$CDLAB_DIR/client_key"
+cp "$CDLAB_DIR/client_key.pub" "$CDLAB_DIR/authorized_keys"
+: >"$CDLAB_DIR/known_hosts"
+for h in "${LAB_HOSTS[@]}"; do
+  d="$(host_dir "$h")"
+  mkdir -p "$d"/{tmp,ssh,state,lock}
+  chmod 1777 "$d/tmp"
+  ssh-keygen -q -t ed25519 -N '' -C "$(host_name "$h")" -f "$d/ssh/ssh_host_ed25519_key"
+  echo "$(host_addr "$h") $(cut -d' ' -f1,2 "$d/ssh/ssh_host_ed25519_key.pub")" >>"$CDLAB_DIR/known_hosts"
+done
+
+# --- network ----------------------------------------------------------------------------
+ip netns add "$HUB_NS"
+ip -n "$HUB_NS" link set lo up
+ip -n "$HUB_NS" link add br0 type bridge
+ip -n "$HUB_NS" addr add "$HUB_ADDR/24" dev br0
+ip -n "$HUB_NS" link set br0 up
+for h in "${LAB_HOSTS[@]}"; do
+  ns="$(host_ns "$h")"
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip -n "$HUB_NS" link add "veth-$h" type veth peer name eth0 netns "$ns"
+  ip -n "$HUB_NS" link set "veth-$h" master br0 up
+  ip -n "$ns" addr add "$(host_addr "$h")/24" dev eth0
+  ip -n "$ns" link set eth0 up
+done
+
+# json-rpc reaches a conductor by its [DEFAULT]host name.
+{
+  echo "$HOSTS_BEGIN"
+  for h in "${LAB_HOSTS[@]}"; do echo "$(host_addr "$h") $(host_name "$h")"; done
+  echo "$HOSTS_END"
+} >>/etc/hosts
+
+# --- configuration ----------------------------------------------------------------------
+db_socket="$CDLAB_DIR/mysql/mysqld.sock"
+ironic_conf() { # ironic_conf HOSTNAME ADDRESS DIR LOGFILE
+  cat <<CONF
+[DEFAULT]
+host = $1
+auth_strategy = noauth
+rpc_transport = json-rpc
+debug = true
+log_dir = $3
+log_file = $4
+state_path = $3/state
+hash_ring_reset_interval = 5
+enabled_hardware_types = ipmi,fake-hardware
+enabled_boot_interfaces = fake,pxe
+enabled_console_interfaces = fake,no-console,ipmitool-socat,ipmitool-shellinabox
+enabled_deploy_interfaces = fake,direct
+enabled_inspect_interfaces = fake,no-inspect
+enabled_management_interfaces = fake,ipmitool
+enabled_network_interfaces = noop
+enabled_power_interfaces = fake,ipmitool
+enabled_raid_interfaces = fake,no-raid
+enabled_rescue_interfaces = fake,no-rescue
+enabled_storage_interfaces = noop,fake
+enabled_vendor_interfaces = fake,no-vendor,ipmitool
+enabled_bios_interfaces = fake,no-bios
+
+[api]
+host_ip = 0.0.0.0
+port = $API_PORT
+
+[conductor]
+heartbeat_interval = 2
+heartbeat_timeout = 10
+sync_power_state_interval = -1
+sync_local_state_interval = 5
+automated_clean = false
+
+[console]
+socat_address = $2
+port_range = 10000:10099
+
+[database]
+connection = mysql+pymysql://ironic:$DB_PASSWORD@localhost/ironic?unix_socket=$db_socket&charset=utf8
+
+[dhcp]
+dhcp_provider = none
+
+[ipmi]
+min_command_interval = 1
+command_retry_timeout = 3
+
+[json_rpc]
+auth_strategy = noauth
+host_ip = $2
+port = $JSON_RPC_PORT
+
+[oslo_concurrency]
+lock_path = $3/lock
+CONF
+}
+mkdir -p "$CDLAB_DIR/hub"/{state,lock}
+ironic_conf cdlab-hub "$HUB_ADDR" "$CDLAB_DIR/hub" api.log >"$CDLAB_DIR/hub/ironic.conf"
+for h in "${LAB_HOSTS[@]}"; do
+  d="$(host_dir "$h")"
+  ironic_conf "$(host_name "$h")" "$(host_addr "$h")" "$d" conductor.log >"$d/ironic.conf"
+  cat >"$d/ssh/sshd_config" <<CONF
+Port 22
+ListenAddress $(host_addr "$h")
+HostKey $d/ssh/ssh_host_ed25519_key
+PidFile $d/sshd.pid
+PermitRootLogin prohibit-password
+AuthorizedKeysFile $CDLAB_DIR/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PrintMotd no
+Subsystem sftp internal-sftp
+CONF
+done
+
+# --- machines: one PID + mount + UTS namespace each, its init's pid in init.pid -----------
+start_machine() { # start_machine NETNS HOSTNAME DIR PRIVATE_TMP
+  local ns="$1" name="$2" dir="$3" tmp="$4" launcher init=""
+  rm -f "$dir/init.ready"
+  setsid ip netns exec "$ns" unshare --pid --fork --mount-proc --mount --uts --propagation private \
+    bash "$LAB_SRC/ns-init.sh" "$name" "$dir" "$tmp" </dev/null >>"$dir/init.out" 2>&1 &
+  launcher=$!
+  echo "$launcher" >"$dir/launcher.pid"
+  for _ in $(seq 1 100); do
+    init="$(cat "/proc/$launcher/task/$launcher/children" 2>/dev/null | tr -d ' ')" || true
+    [[ -n "$init" && -e "$dir/init.ready" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$init" && -e "$dir/init.ready" ]] || die "$name did not start: see $dir/init.out"
+  echo "$init" >"$dir/init.pid"
+}
+in_machine() { local dir="$1"; shift; nsenter -t "$(cat "$dir/init.pid")" -n -p -m -u -- "$@"; }
+
+hub="$CDLAB_DIR/hub"
+start_machine "$HUB_NS" cdlab-hub "$hub" no
+
+log "starting MariaDB (unix socket only)"
+mariadb-install-db --user=root --datadir="$CDLAB_DIR/mysql/data" --auth-root-authentication-method=socket \
+  --skip-test-db >"$CDLAB_DIR/mysql/install.log" 2>&1 || die "mariadb-install-db failed: see $CDLAB_DIR/mysql/install.log"
+in_machine "$hub" setsid bash -c '
+  mariadbd --no-defaults --user=root --datadir="$1/data" --socket="$1/mysqld.sock" --pid-file="$1/mysqld.pid" \
+    --skip-networking --log-error="$1/mysqld.log" --innodb-buffer-pool-size=64M </dev/null >/dev/null 2>&1 &' _ "$CDLAB_DIR/mysql"
+for _ in $(seq 1 300); do [[ -S "$db_socket" ]] && break; sleep 0.1; done
+[[ -S "$db_socket" ]] || die "MariaDB did not start: see $CDLAB_DIR/mysql/mysqld.log"
+mariadb --socket="$db_socket" -uroot <<SQL
+CREATE DATABASE ironic CHARACTER SET utf8mb3;
+CREATE USER 'ironic'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+GRANT ALL PRIVILEGES ON ironic.* TO 'ironic'@'localhost';
+SQL
+
+log "ironic-dbsync upgrade"
+in_machine "$hub" ironic-dbsync --config-file /etc/ironic/ironic.conf upgrade >"$hub/dbsync.log" 2>&1 \
+  || die "ironic-dbsync failed: see $hub/dbsync.log"
+
+log "starting ironic-api on $HUB_ADDR:$API_PORT and 127.0.0.1:$API_PORT (hub namespace)"
+in_machine "$hub" setsid bash -c '
+  ironic-api --config-file /etc/ironic/ironic.conf </dev/null >>"$1/api.out" 2>&1 &
+  echo $! >"$1/api.pid"' _ "$hub"
+for _ in $(seq 1 300); do
+  in_hub curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT/" 2>/dev/null && break
+  sleep 0.2
+done
+in_hub curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT/" || die "ironic-api did not answer: see $hub/api.log"
+
+for h in "${LAB_HOSTS[@]}"; do
+  d="$(host_dir "$h")"
+  start_machine "$(host_ns "$h")" "$(host_name "$h")" "$d" yes
+  in_host "$h" /usr/sbin/sshd -f "$d/ssh/sshd_config" -E "$d/sshd.log"
+  start_conductor "$h"
+done
+
+# --- what the tool needs -----------------------------------------------------------------
+{
+  echo "[ironic-conductor]"
+  for h in "${LAB_HOSTS[@]}"; do
+    echo "$(host_name "$h") ansible_host=$(host_addr "$h") ansible_user=root ansible_ssh_private_key_file=$CDLAB_DIR/client_key"
+  done
+} >"$CDLAB_DIR/inventory.ini"
+printf 'OS_AUTH_TYPE=none\nOS_ENDPOINT=http://127.0.0.1:%s\n' "$API_PORT" >"$CDLAB_DIR/env"
+
+for h in "${LAB_HOSTS[@]}"; do
+  in_hub ssh -o BatchMode=yes -o UserKnownHostsFile="$CDLAB_DIR/known_hosts" -o StrictHostKeyChecking=yes \
+    -i "$CDLAB_DIR/client_key" "root@$(host_addr "$h")" true || die "ssh to $(host_name "$h") failed"
+done
+
+log "enrolling nodes and enabling consoles"
+lab_py setup
+
+echo "up in $((SECONDS - started)) s at $(date -Is)" >"$CDLAB_DIR/lab.ready"
+log "lab up in $((SECONDS - started)) s: $CDLAB_DIR (inventory.ini, known_hosts, env)"
