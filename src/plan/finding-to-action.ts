@@ -1,0 +1,66 @@
+/**
+ * One finding → one action, by its remedy. Ids are given later, once the plan is
+ * ordered; here every action carries an empty id.
+ */
+import type { Finding } from '../compare/types.js';
+import type { DesiredState } from '../desire/types.js';
+import { assertNever } from '../errors.js';
+import type { HostScan } from '../observe/types.js';
+import type { Action } from './types.js';
+
+export interface ActionContext {
+  readonly scans: readonly HostScan[];
+  readonly desired: DesiredState;
+}
+
+/** Either the action, or why none can be built from this finding. */
+export type ActionOrSkip = { readonly action: Action } | { readonly skip: string };
+
+export function actionForFinding(finding: Finding, context: ActionContext): ActionOrSkip {
+  const common = { id: '', findingId: finding.id, findingKind: finding.kind, nodeUuid: finding.nodeUuid };
+  switch (finding.remedy) {
+    case 'kill': {
+      if (finding.host === null) return { skip: 'kill without a host' };
+      if (finding.processes.length === 0) return { skip: 'kill without processes' };
+      const pidFile = finding.paths.find((path) => path.endsWith('.pid')) ?? null;
+      return { action: { ...common, kind: 'kill', host: finding.host, processes: finding.processes, pidFile } };
+    }
+    case 'remove-file': {
+      const path = finding.paths[0];
+      if (finding.host === null || path === undefined) return { skip: 'file removal without a host or a path' };
+      const fileKind = path.endsWith('.pw') ? 'pw' : 'pid';
+      const expectPid = fileKind === 'pid' ? observedPid(context.scans, finding.host, path) : null;
+      return { action: { ...common, kind: 'remove-file', host: finding.host, path, fileKind, expectPid } };
+    }
+    case 'restart': {
+      if (finding.nodeUuid === null) return { skip: 'restart without a node' };
+      const host = finding.host ?? ownerHost(context, finding.nodeUuid);
+      if (host === null) return { skip: `no scanned host runs the owner conductor of node ${finding.nodeUuid}` };
+      const node = context.desired.nodes.find((n) => n.uuid === finding.nodeUuid);
+      const expectedPort = node?.consolePort ?? finding.port;
+      return { action: { ...common, kind: 'restart', host, nodeUuid: finding.nodeUuid, expectedPort } };
+    }
+    case 'report':
+      return { action: { ...common, kind: 'report', host: finding.host, reason: finding.message } };
+    default:
+      return assertNever(finding.remedy, 'remedy');
+  }
+}
+
+/** The pid a pid file held when it was observed (null: empty, garbage, or not seen). */
+function observedPid(scans: readonly HostScan[], host: string, path: string): number | null {
+  for (const scan of scans) {
+    if (scan.host !== host || !scan.ok) continue;
+    const file = scan.observation.files.find((f) => f.path === path);
+    if (file !== undefined) return file.pid;
+  }
+  return null;
+}
+
+/** The inventory host whose conductor Ironic maps the node to. */
+function ownerHost(context: ActionContext, nodeUuid: string): string | null {
+  const conductor = context.desired.nodes.find((n) => n.uuid === nodeUuid)?.conductor ?? null;
+  if (conductor === null) return null;
+  const scan = context.scans.find((s) => s.ok && s.observation.conductorName === conductor);
+  return scan?.host ?? null;
+}

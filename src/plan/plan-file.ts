@@ -1,0 +1,152 @@
+/**
+ * A saved plan (`fix --plan-out FILE`, later `fix --plan FILE`). Reading one checks
+ * every field and reports every problem at once, as `file:path: message`.
+ */
+import { FINDING_KINDS, type FindingKind, type ProcessRef } from '../compare/types.js';
+import { ConfigError } from '../errors.js';
+import { PLAN_SCHEMA } from './plan-fixes.js';
+import type { Action, Plan, Refusal } from './types.js';
+
+export function serializePlan(plan: Plan): string {
+  return `${JSON.stringify(plan, null, 2)}\n`;
+}
+
+type Raw = Readonly<Record<string, unknown>>;
+const at = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+const REFUSALS: readonly Refusal['reason'][] = ['incomplete-desired-state', 'implausible-kill-share', 'max-kills'];
+
+/** Collects problems while reading typed fields out of untyped JSON. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly source: string) {}
+
+  problem(path: string, message: string): void {
+    this.problems.push(`${this.source}:${path}: ${message}`);
+  }
+  object(value: unknown, path: string): Raw | null {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Raw;
+    this.problem(path, 'must be an object');
+    return null;
+  }
+  array(value: unknown, path: string): readonly unknown[] {
+    if (Array.isArray(value)) return value;
+    this.problem(path, 'must be an array');
+    return [];
+  }
+  string(o: Raw, key: string, path: string): string {
+    const value = o[key];
+    if (typeof value === 'string' && value !== '') return value;
+    this.problem(at(path, key), 'must be a non-empty string');
+    return '';
+  }
+  stringOrNull(o: Raw, key: string, path: string): string | null {
+    const value = o[key];
+    if (value === null || (typeof value === 'string' && value !== '')) return value;
+    this.problem(at(path, key), 'must be a non-empty string or null');
+    return null;
+  }
+  pid(o: Raw, key: string, path: string): number {
+    const value = o[key];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value > 1) return value;
+    this.problem(at(path, key), 'must be a process id (an integer above 1)');
+    return 0;
+  }
+  integerOrNull(o: Raw, key: string, path: string, min: number): number | null {
+    const value = o[key];
+    if (value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= min)) return value;
+    this.problem(at(path, key), `must be an integer from ${min}, or null`);
+    return null;
+  }
+  oneOf<T extends string>(o: Raw, key: string, path: string, allowed: readonly T[]): T {
+    const value = o[key];
+    if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+    this.problem(at(path, key), `must be one of ${allowed.join(', ')}`);
+    return allowed[0] as T;
+  }
+}
+
+export function parsePlan(text: string, source: string): Plan {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${source}: not a JSON plan file (${(error as Error).message})`, { cause: error });
+  }
+  const r = new Reader(source);
+  const root = r.object(json, '(root)');
+  if (root === null) throw new ConfigError(r.problems);
+  if (root['schema'] !== PLAN_SCHEMA) r.problem('schema', `must be "${PLAN_SCHEMA}"`);
+  const createdAt = r.string(root, 'createdAt', '');
+  const actions = r.array(root['actions'], 'actions').map((raw, i) => readAction(r, raw, `actions[${i}]`));
+  const ids = new Set<string>();
+  actions.forEach((action, i) => {
+    if (action === null || action.id === '') return;
+    if (ids.has(action.id)) r.problem(`actions[${i}].id`, `duplicate id ${action.id}`);
+    ids.add(action.id);
+  });
+  const skipped = r.array(root['skipped'], 'skipped').map((raw, i) => {
+    const o = r.object(raw, `skipped[${i}]`);
+    return o === null ? null : { findingId: r.string(o, 'findingId', `skipped[${i}]`), reason: r.string(o, 'reason', `skipped[${i}]`) };
+  });
+  let refusal: Refusal | null = null;
+  if (root['refusal'] !== null) {
+    const o = r.object(root['refusal'], 'refusal');
+    if (o !== null) refusal = { reason: r.oneOf(o, 'reason', 'refusal', REFUSALS), message: r.string(o, 'message', 'refusal') };
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return {
+    schema: PLAN_SCHEMA,
+    createdAt,
+    actions: actions.filter((a): a is Action => a !== null),
+    skipped: skipped.filter((s): s is { findingId: string; reason: string } => s !== null),
+    refusal,
+  };
+}
+
+function readAction(r: Reader, raw: unknown, path: string): Action | null {
+  const o = r.object(raw, path);
+  if (o === null) return null;
+  const common = {
+    id: r.string(o, 'id', path),
+    findingId: r.string(o, 'findingId', path),
+    findingKind: r.oneOf<FindingKind>(o, 'findingKind', path, FINDING_KINDS),
+    nodeUuid: r.stringOrNull(o, 'nodeUuid', path),
+  };
+  const kind = o['kind'];
+  switch (kind) {
+    case 'kill': {
+      const processes = r.array(o['processes'], `${path}.processes`).map((p, i) => readProcess(r, p, `${path}.processes[${i}]`));
+      if (processes.length === 0) r.problem(`${path}.processes`, 'must name at least one process');
+      const pidFile = r.stringOrNull(o, 'pidFile', path);
+      return { ...common, kind, host: r.string(o, 'host', path), processes: processes.filter((p): p is ProcessRef => p !== null), pidFile };
+    }
+    case 'remove-file':
+      return {
+        ...common,
+        kind,
+        host: r.string(o, 'host', path),
+        path: r.string(o, 'path', path),
+        expectPid: r.integerOrNull(o, 'expectPid', path, 2),
+        fileKind: r.oneOf(o, 'fileKind', path, ['pid', 'pw'] as const),
+      };
+    case 'restart': {
+      const nodeUuid = r.string(o, 'nodeUuid', path);
+      return { ...common, kind, nodeUuid, host: r.string(o, 'host', path), expectedPort: r.integerOrNull(o, 'expectedPort', path, 1) };
+    }
+    case 'report':
+      return { ...common, kind, host: r.stringOrNull(o, 'host', path), reason: r.string(o, 'reason', path) };
+    default:
+      r.problem(`${path}.kind`, 'must be one of kill, remove-file, restart, report');
+      return null;
+  }
+}
+
+function readProcess(r: Reader, raw: unknown, path: string): ProcessRef | null {
+  const o = r.object(raw, path);
+  if (o === null) return null;
+  const startTicks = r.integerOrNull(o, 'startTicks', path, 0);
+  if (startTicks === null) r.problem(`${path}.startTicks`, 'must not be null');
+  const command = typeof o['command'] === 'string' ? o['command'] : '';
+  if (typeof o['command'] !== 'string') r.problem(`${path}.command`, 'must be a string');
+  return { pid: r.pid(o, 'pid', path), startTicks: startTicks ?? 0, command };
+}
