@@ -60,4 +60,6 @@ export interface FleetReport {
   readonly hostsUnreachable: number;
   readonly nodesSeen: number;
   readonly consolesSeen: number;
+  /** Nodes whose console Ironic says is enabled (optional: reports built without a desired state omit it). */
+  readonly nodesConsoleEnabled?: number;
 }

@@ -1,0 +1,181 @@
+import type { DesiredNode } from '../desire/types.js';
+import type { ConsoleDaemon, HostObservation } from '../observe/types.js';
+import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
+import { endpointText, makeFinding, pidList } from './make-finding.js';
+import { daemonMatchesPid, daemonProcesses } from './process-refs.js';
+import type { Finding } from './types.js';
+
+/** Facts about one daemon every finding about it repeats. */
+function daemonEvidence(observation: HostObservation, daemon: ConsoleDaemon): string[] {
+  const lines = [`${daemon.type} pid ${daemon.pid} listens on port ${daemon.port} with pid file ${daemon.pidFile}`];
+  if (daemon.containerPid !== null) lines.push(`pid ${daemon.pid} is pid ${daemon.containerPid} inside the conductor's container`);
+  if (daemon.listening === false) lines.push(`no socket of pid ${daemon.pid} listens on port ${daemon.port}`);
+  if (daemon.sessionPids.length > 0) lines.push(`session pids ${pidList(daemon.sessionPids)} (a client is connected)`);
+  const { unseen } = daemonProcesses(observation, daemon);
+  if (unseen.length > 0) lines.push(`pids ${pidList(unseen)} were not in the process list`);
+  return lines;
+}
+
+/** The kill-shaped part of a finding about one daemon instance. */
+function daemonFields(host: HostContext, observation: HostObservation, daemon: ConsoleDaemon) {
+  return {
+    host: host.host,
+    nodeUuid: daemon.nodeUuid,
+    processes: daemonProcesses(observation, daemon).refs,
+    port: daemon.port,
+    paths: [daemon.pidFile],
+    actual: endpointText(host.host, daemon.port),
+  };
+}
+
+function wrongHost(context: FleetContext, host: HostContext, observation: HostObservation, node: DesiredNode, daemon: ConsoleDaemon): Finding {
+  const owner = ownerOf(context, node);
+  const label = nodeLabel(node, node.uuid);
+  const base = daemonFields(host, observation, daemon);
+  const evidence = daemonEvidence(observation, daemon);
+  if (owner.conductor === null) {
+    return makeFinding({
+      ...base,
+      kind: 'wrong-host',
+      severity: 'warning',
+      key: node.uuid,
+      nodeName: node.name,
+      expected: null,
+      message: `console of node ${label} runs on ${host.host}, but no alive conductor of group "${node.conductorGroup}" owns the node`,
+      evidence: [...evidence, `Ironic's conductor for the node is null: no alive conductor in group "${node.conductorGroup}"`],
+      remedy: 'kill',
+    });
+  }
+  if (owner.conductor === host.conductorName) {
+    // Ironic still maps the node here, but this conductor is dead: nothing manages the daemon.
+    return makeFinding({
+      ...base,
+      kind: 'wrong-host',
+      severity: 'warning',
+      key: node.uuid,
+      nodeName: node.name,
+      expected: null,
+      message: `console of node ${label} runs on ${host.host}, whose conductor ${host.conductorName} is dead`,
+      evidence: [...evidence, `conductor ${host.conductorName} is listed with alive: false`],
+      remedy: 'kill',
+    });
+  }
+  const ownerName = owner.host?.host ?? owner.conductor;
+  const ownerEvidence: string[] = [`Ironic maps the node to conductor ${owner.conductor}`];
+  if (host.conductorAlive === false) ownerEvidence.push(`this host's conductor ${host.conductorName} is dead (alive: false)`);
+  if (owner.host === null) ownerEvidence.push(`conductor ${owner.conductor} is not in the inventory: whether its console runs cannot be checked`);
+  else if (owner.host.observation === null) ownerEvidence.push(`owner host ${owner.host.host} could not be scanned: its console is unknown`);
+  else {
+    const there = liveDaemons(owner.host.observation).filter((d) => d.nodeUuid === node.uuid);
+    ownerEvidence.push(
+      there.length === 0
+        ? `no console for the node runs on owner host ${owner.host.host}`
+        : `owner host ${owner.host.host} runs the console (pid ${pidList(there.map((d) => d.pid))})`,
+    );
+  }
+  return makeFinding({
+    ...base,
+    kind: 'wrong-host',
+    severity: 'critical',
+    key: node.uuid,
+    nodeName: node.name,
+    expected: endpointText(ownerName, node.consolePort),
+    message: `console of node ${label} runs on ${host.host}, but Ironic maps the node to ${owner.conductor}`,
+    evidence: [...evidence, ...ownerEvidence],
+    remedy: 'kill',
+    dependsOn: owner.host === null ? [] : [owner.host.host],
+  });
+}
+
+/** Keeper first: matches the pid file, then the expected port, then the newest start. */
+function rankInstances(observation: HostObservation, node: DesiredNode, daemons: readonly ConsoleDaemon[]): ConsoleDaemon[] {
+  const pidFilePids = observation.files
+    .filter((f) => f.kind === 'pid' && f.nodeUuid === node.uuid && f.pid !== null)
+    .map((f) => f.pid as number);
+  const score = (d: ConsoleDaemon): number =>
+    (pidFilePids.some((pid) => daemonMatchesPid(observation, d, pid)) ? 2 : 0) + (d.port === node.consolePort ? 1 : 0);
+  return [...daemons].sort((a, b) => score(b) - score(a) || b.startTicks - a.startTicks || b.pid - a.pid);
+}
+
+function ownedDaemons(host: HostContext, observation: HostObservation, node: DesiredNode, daemons: readonly ConsoleDaemon[]): Finding[] {
+  const [keeper, ...extras] = rankInstances(observation, node, daemons);
+  if (keeper === undefined) return [];
+  const label = nodeLabel(node, node.uuid);
+  const findings = extras.map((extra) =>
+    makeFinding({
+      ...daemonFields(host, observation, extra),
+      kind: 'duplicate',
+      severity: 'critical',
+      key: String(extra.pid),
+      nodeName: node.name,
+      expected: endpointText(host.host, keeper.port),
+      message: `extra console of node ${label} on its owner ${host.host} (pid ${extra.pid}, port ${extra.port}; keeping pid ${keeper.pid})`,
+      evidence: [
+        ...daemonEvidence(observation, extra),
+        `${daemons.length} live console instances for the node on ${host.host}; kept pid ${keeper.pid} on port ${keeper.port} (pid file and port match first, then the newest)`,
+      ],
+      remedy: 'kill',
+    }),
+  );
+  if (node.consolePort !== null && keeper.port !== node.consolePort) {
+    findings.push(
+      makeFinding({
+        ...daemonFields(host, observation, keeper),
+        kind: 'port-mismatch',
+        severity: 'warning',
+        key: node.uuid,
+        nodeName: node.name,
+        expected: endpointText(host.host, node.consolePort),
+        message: `console of node ${label} on ${host.host} listens on port ${keeper.port}, Ironic expects ${node.consolePort}`,
+        evidence: [...daemonEvidence(observation, keeper), `Ironic's console port for the node is ${node.consolePort}`],
+        remedy: 'restart',
+      }),
+    );
+  }
+  return findings;
+}
+
+/** Findings about the live daemons of one scanned host: whose are they, and are they right. */
+export function compareHostDaemons(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
+  const byNode = new Map<string, ConsoleDaemon[]>();
+  for (const daemon of liveDaemons(observation)) byNode.set(daemon.nodeUuid, [...(byNode.get(daemon.nodeUuid) ?? []), daemon]);
+  const findings: Finding[] = [];
+  for (const [uuid, daemons] of byNode) {
+    const node = context.nodesByUuid.get(uuid);
+    if (node === undefined) {
+      for (const daemon of daemons) {
+        findings.push(
+          makeFinding({
+            ...daemonFields(host, observation, daemon),
+            kind: 'unknown-node',
+            severity: 'warning',
+            key: uuid,
+            message: `console daemon on ${host.host} for node ${uuid}, which Ironic does not know`,
+            evidence: [...daemonEvidence(observation, daemon), `node ${uuid} is not in Ironic's node list (deleted?)`],
+            remedy: 'kill',
+          }),
+        );
+      }
+    } else if (!node.consoleEnabled) {
+      for (const daemon of daemons) {
+        findings.push(
+          makeFinding({
+            ...daemonFields(host, observation, daemon),
+            kind: 'console-disabled',
+            severity: 'warning',
+            key: uuid,
+            nodeName: node.name,
+            message: `console daemon on ${host.host} for node ${nodeLabel(node, uuid)}, whose console is disabled`,
+            evidence: [...daemonEvidence(observation, daemon), 'Ironic says console_enabled: false'],
+            remedy: 'kill',
+          }),
+        );
+      }
+    } else if (ownsNode(host, node)) {
+      findings.push(...ownedDaemons(host, observation, node, daemons));
+    } else {
+      for (const daemon of daemons) findings.push(wrongHost(context, host, observation, node, daemon));
+    }
+  }
+  return findings;
+}

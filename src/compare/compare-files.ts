@@ -1,0 +1,109 @@
+import type { HostFile, HostObservation } from '../observe/types.js';
+import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
+import { makeFinding } from './make-finding.js';
+import { daemonMatchesPid, processForFilePid, toProcessRef } from './process-refs.js';
+import type { Finding } from './types.js';
+
+function fileEvidence(file: HostFile): string {
+  return `${file.path}: mode ${file.mode}, owner ${file.owner}, modified ${new Date(file.mtime * 1000).toISOString()}`;
+}
+
+/** A pid file is stale when the process it names is gone or is not that node's console. */
+function stalePidFile(context: FleetContext, host: HostContext, observation: HostObservation, file: HostFile): Finding | null {
+  const uuid = file.nodeUuid;
+  if (uuid === null) return null; // not a console's pid file
+  const owners = liveDaemons(observation).filter((d) => d.nodeUuid === uuid);
+  if (file.pid !== null && owners.some((d) => daemonMatchesPid(observation, d, file.pid as number))) return null;
+  const node = context.nodesByUuid.get(uuid);
+  const label = nodeLabel(node, uuid);
+  let why: string;
+  let actual: string;
+  const processes = [];
+  if (file.pid === null) {
+    why = 'is empty or holds no number';
+    actual = 'no pid';
+  } else {
+    const info = processForFilePid(observation, file.pid);
+    if (info === undefined) {
+      why = `names pid ${file.pid}, which is gone`;
+      actual = `pid ${file.pid} gone`;
+    } else if (info.state === 'Z') {
+      why = `names pid ${file.pid}, which is a zombie`;
+      actual = `pid ${file.pid} zombie`;
+    } else {
+      why = `names pid ${file.pid}, which is now another process (${info.argv.join(' ')})`;
+      actual = `pid ${file.pid} is ${info.argv[0] ?? '?'}`;
+      processes.push(toProcessRef(info));
+    }
+  }
+  const evidence = [fileEvidence(file)];
+  for (const d of owners) evidence.push(`the node's live console on ${host.host} is pid ${d.pid} (pid file ${d.pidFile})`);
+  return makeFinding({
+    kind: 'stale-pidfile',
+    severity: 'warning',
+    host: host.host,
+    key: file.path,
+    nodeUuid: uuid,
+    nodeName: node?.name ?? null,
+    processes,
+    paths: [file.path],
+    expected: `pid of the console of node ${label}`,
+    actual,
+    message: `pid file of node ${label} on ${host.host} ${why}`,
+    evidence,
+    remedy: 'remove-file',
+  });
+}
+
+/** A credential file is stray on a host that does not own the node, or for a console that is off and gone. */
+function strayCredential(context: FleetContext, host: HostContext, observation: HostObservation, file: HostFile): Finding | null {
+  const uuid = file.nodeUuid;
+  if (uuid === null) return null;
+  const node = context.nodesByUuid.get(uuid);
+  const running = liveDaemons(observation).filter((d) => d.nodeUuid === uuid);
+  let why: string;
+  let dependsOn: readonly string[] = [];
+  if (node === undefined) {
+    why = `node ${uuid} is not in Ironic's node list`;
+  } else if (!ownsNode(host, node)) {
+    const owner = ownerOf(context, node);
+    why =
+      owner.conductor === null
+        ? `no alive conductor of group "${node.conductorGroup}" owns the node`
+        : owner.conductor === host.conductorName
+          ? `this host's conductor ${host.conductorName} is dead`
+          : `Ironic maps the node to ${owner.conductor}`;
+    // The file feeds a running console here; removing it waits for the same proof as killing it.
+    if (running.length > 0 && owner.host !== null && owner.host.host !== host.host) dependsOn = [owner.host.host];
+  } else if (!node.consoleEnabled && running.length === 0) {
+    why = 'the console is disabled and no daemon runs (Ironic removes the file when it stops a console)';
+  } else {
+    return null;
+  }
+  const label = nodeLabel(node, uuid);
+  return makeFinding({
+    kind: 'stray-credential',
+    severity: 'warning',
+    host: host.host,
+    key: file.path,
+    nodeUuid: uuid,
+    nodeName: node?.name ?? null,
+    paths: [file.path],
+    expected: null,
+    actual: file.path,
+    message: `BMC credential file of node ${label} on ${host.host}, which does not need it`,
+    evidence: [fileEvidence(file), why, ...running.map((d) => `a console for the node still runs here as pid ${d.pid}`)],
+    remedy: 'remove-file',
+    dependsOn,
+  });
+}
+
+/** Findings about the pid and credential files of one scanned host. */
+export function compareHostFiles(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
+  const findings: Finding[] = [];
+  for (const file of observation.files) {
+    const finding = file.kind === 'pid' ? stalePidFile(context, host, observation, file) : strayCredential(context, host, observation, file);
+    if (finding !== null) findings.push(finding);
+  }
+  return findings;
+}

@@ -1,0 +1,72 @@
+import type { DesiredState } from '../desire/types.js';
+import type { HostSpec } from '../inventory/types.js';
+import type { HostScan } from '../observe/types.js';
+import { compareHostDaemons } from './compare-daemons.js';
+import { compareHostFiles } from './compare-files.js';
+import { compareOrphans, compareUnmanaged, compareUnreachable } from './compare-host-processes.js';
+import { compareOwnedNodes } from './compare-owned-nodes.js';
+import { buildFleetContext, liveDaemons } from './fleet-context.js';
+import { sortFindings, uniqueIds } from './sort-findings.js';
+import type { Finding, FleetReport } from './types.js';
+
+export { exitCodeFor } from './exit-code.js';
+export { filterReport, type ReportFilters } from './filter-report.js';
+
+export interface CompareInput {
+  readonly desired: DesiredState;
+  readonly scans: readonly HostScan[];
+  /** The inventory: maps conductor names to hosts, including hosts that could not be scanned. */
+  readonly hosts: readonly HostSpec[];
+}
+
+/** Zombie listeners are not daemons, but whoever reads a finding about the node should know of them. */
+function noteZombies(findings: readonly Finding[], scans: readonly HostScan[]): Finding[] {
+  const notes = new Map<string, string[]>();
+  for (const scan of scans) {
+    if (!scan.ok) continue;
+    for (const d of scan.observation.consoles.filter((c) => c.zombie)) {
+      const key = `${scan.host}\n${d.nodeUuid}`;
+      notes.set(key, [...(notes.get(key) ?? []), `zombie listener pid ${d.pid} (port ${d.port}) is not a live daemon`]);
+    }
+  }
+  return findings.map((f) => {
+    const extra = notes.get(`${f.host}\n${f.nodeUuid}`) ?? [];
+    const fresh = extra.filter((line) => !f.evidence.includes(line));
+    return fresh.length === 0 ? f : { ...f, evidence: [...f.evidence, ...fresh] };
+  });
+}
+
+/**
+ * Compare: a pure function from what Ironic says (desired) and what the hosts showed
+ * (scans) to findings. Nothing is concluded about a host that could not be scanned
+ * beyond that fact, and `missing` is never judged for an owner that was not scanned.
+ */
+export function compareFleet(input: CompareInput): FleetReport {
+  const context = buildFleetContext(input);
+  const findings: Finding[] = [];
+  for (const scan of input.scans) {
+    if (!scan.ok) {
+      findings.push(compareUnreachable(scan));
+      continue;
+    }
+    const host = context.hosts.get(scan.host);
+    if (host === undefined) continue;
+    const observation = scan.observation;
+    findings.push(
+      ...compareHostDaemons(context, host, observation),
+      ...compareOwnedNodes(context, host, observation),
+      ...compareHostFiles(context, host, observation),
+      ...compareOrphans(context, host, observation),
+      ...compareUnmanaged(host, observation),
+    );
+  }
+  const ok = input.scans.filter((s): s is HostScan & { ok: true } => s.ok);
+  return {
+    findings: sortFindings(uniqueIds(noteZombies(findings, input.scans))),
+    hostsScanned: ok.length,
+    hostsUnreachable: input.scans.length - ok.length,
+    nodesSeen: input.desired.nodes.length,
+    consolesSeen: ok.reduce((sum, s) => sum + liveDaemons(s.observation).length, 0),
+    nodesConsoleEnabled: input.desired.nodes.filter((n) => n.consoleEnabled).length,
+  };
+}
