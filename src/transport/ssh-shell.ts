@@ -1,0 +1,92 @@
+/**
+ * A RemoteShell over one SSH connection: every `exec` opens a channel on the same
+ * connection, so a run costs one TCP connection and one login per host.
+ */
+import type { Client, ClientChannel } from 'ssh2';
+import { UnreachableError } from '../errors.js';
+import type { HostSpec } from '../inventory/types.js';
+import { firstLine, seconds } from './ssh-hop.js';
+import type { ExecOptions, ExecResult, RemoteShell } from './types.js';
+
+export class SshShell implements RemoteShell {
+  readonly host: HostSpec;
+  /** Jump host connections first, the target's last. */
+  private readonly clients: readonly Client[];
+  private readonly commandTimeoutMs: number;
+  private closedBecause: string | undefined;
+
+  constructor(host: HostSpec, clients: readonly Client[], commandTimeoutMs: number) {
+    this.host = host;
+    this.clients = clients;
+    this.commandTimeoutMs = commandTimeoutMs;
+    const target = clients[clients.length - 1];
+    target?.on('error', (error: Error) => {
+      this.closedBecause ??= /keepalive/i.test(error.message) ? 'no keepalive answer' : firstLine(error.message);
+    });
+    target?.on('close', () => {
+      this.closedBecause ??= 'connection closed';
+    });
+  }
+
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    const client = this.clients[this.clients.length - 1];
+    if (client === undefined || this.closedBecause !== undefined) {
+      return Promise.reject(new UnreachableError(`${this.host.name}: connection lost (${this.closedBecause ?? 'closed'})`));
+    }
+    return new Promise((resolve, reject) => {
+      client.exec(command, (error, channel) => {
+        if (error) {
+          reject(new UnreachableError(`${this.host.name}: cannot start a command: ${this.lostOr(error.message)}`, { cause: error }));
+          return;
+        }
+        this.collect(channel, timeoutMs, options.stdin).then(resolve, reject);
+      });
+    });
+  }
+
+  close(): void {
+    this.closedBecause ??= 'closed';
+    for (const client of [...this.clients].reverse()) client.end();
+  }
+
+  private collect(channel: ClientChannel, timeoutMs: number, stdin: string | undefined): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let code: number | null = null;
+      let signal: string | undefined;
+      let sawExit = false;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        // End the remote command (OpenSSH honours signal requests), then the channel.
+        channel.signal('KILL');
+        channel.close();
+      }, timeoutMs);
+      channel.on('data', (chunk: Buffer) => out.push(chunk));
+      channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+        sawExit = true;
+        code = exitCode;
+        signal = exitSignal ?? undefined;
+      });
+      channel.on('close', () => {
+        clearTimeout(timer);
+        if (timedOut) {
+          reject(new UnreachableError(`${this.host.name}: command timed out after ${seconds(timeoutMs)}`));
+        } else if (!sawExit && this.closedBecause !== undefined) {
+          reject(new UnreachableError(`${this.host.name}: connection lost during a command (${this.closedBecause})`));
+        } else {
+          resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal });
+        }
+      });
+      channel.on('error', () => undefined);
+      channel.end(stdin ?? '');
+    });
+  }
+
+  private lostOr(message: string): string {
+    return this.closedBecause !== undefined ? `connection lost (${this.closedBecause})` : firstLine(message);
+  }
+}
