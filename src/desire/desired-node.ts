@@ -1,0 +1,60 @@
+import { ApiError } from '../errors.js';
+import type { ConductorInfo, DesiredNode } from './types.js';
+
+type Raw = Readonly<Record<string, unknown>>;
+
+/** The node fields console-doctor asks for (`fields=` is allowed for all of them from 1.49). */
+export const NODE_FIELDS = [
+  'uuid', 'name', 'console_enabled', 'console_interface', 'conductor', 'conductor_group',
+  'provision_state', 'maintenance', 'reservation', 'driver_info', 'driver_internal_info',
+] as const;
+
+/** Ironic hides values it may not show with a placeholder instead of leaving them out. */
+const REDACTED = /^\*\* ?(Value )?Redacted/i;
+
+function isRecord(value: unknown): value is Raw {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A TCP port from an int or a numeric string; masked (`******`) or junk values are null. */
+export function parsePort(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : null;
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' && !REDACTED.test(value) ? value : null;
+}
+
+/** One node of `GET /v1/nodes` as the compare stage needs it. Pure; throws ApiError on a malformed node. */
+export function toDesiredNode(raw: unknown, where: string): DesiredNode {
+  if (!isRecord(raw) || typeof raw['uuid'] !== 'string') {
+    throw new ApiError(`${where}: a node without a uuid: ${JSON.stringify(raw).slice(0, 80)}`);
+  }
+  const driverInfo = isRecord(raw['driver_info']) ? raw['driver_info'] : {};
+  const internal = isRecord(raw['driver_internal_info']) ? raw['driver_internal_info'] : {};
+  return {
+    uuid: raw['uuid'],
+    name: optionalString(raw['name']),
+    consoleEnabled: raw['console_enabled'] === true,
+    consoleInterface: optionalString(raw['console_interface']),
+    conductor: optionalString(raw['conductor']),
+    conductorGroup: typeof raw['conductor_group'] === 'string' ? raw['conductor_group'] : '',
+    provisionState: optionalString(raw['provision_state']),
+    maintenance: raw['maintenance'] === true,
+    reservation: optionalString(raw['reservation']),
+    consolePort: parsePort(driverInfo['ipmi_terminal_port']) ?? parsePort(internal['allocated_ipmi_terminal_port']),
+  };
+}
+
+/** One conductor of `GET /v1/conductors`. Pure; throws ApiError on a malformed entry. */
+export function toConductorInfo(raw: unknown, where: string): ConductorInfo {
+  if (!isRecord(raw) || typeof raw['hostname'] !== 'string') {
+    throw new ApiError(`${where}: a conductor without a hostname: ${JSON.stringify(raw).slice(0, 80)}`);
+  }
+  return {
+    hostname: raw['hostname'],
+    conductorGroup: typeof raw['conductor_group'] === 'string' ? raw['conductor_group'] : '',
+    alive: raw['alive'] === true,
+  };
+}

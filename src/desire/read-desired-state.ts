@@ -1,0 +1,62 @@
+import { ApiError } from '../errors.js';
+import { NODE_FIELDS, toConductorInfo, toDesiredNode } from './desired-node.js';
+import type { IronicSession } from './ironic-session.js';
+import type { ConductorInfo, DesiredNode, DesiredState } from './types.js';
+
+/** Ironic's default `[api]max_limit`; a smaller server limit still pages correctly via `next`. */
+export const PAGE_LIMIT = 1000;
+
+/** The path and query of Ironic's `next` link, re-based on our endpoint (Ironic builds it from its public_url, which may be wrong behind a proxy). */
+export function nextPagePath(next: unknown, collection: string): string | undefined {
+  if (typeof next !== 'string' || next === '') return undefined;
+  const url = new URL(next, 'http://placeholder');
+  return `/v1/${collection}${url.search}`;
+}
+
+/**
+ * Reads every page of a collection, following `next` until a page has none. Any page that
+ * fails (after the retries of callApi) fails the whole read: never a silently short list.
+ */
+export async function readAllPages<T>(
+  session: IronicSession,
+  collection: 'nodes' | 'conductors',
+  firstPath: string,
+  convert: (raw: unknown, where: string) => T,
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let path: string | undefined = firstPath;
+  while (path !== undefined) {
+    if (seen.has(path)) throw new ApiError(`Ironic API ${session.endpoint}: GET ${path}: pagination loops back to a page already read`);
+    seen.add(path);
+    const where = `Ironic API ${session.endpoint}: GET ${path}`;
+    const answer = await session.request('GET', path);
+    const page = (answer.json as Record<string, unknown> | undefined)?.[collection];
+    if (!Array.isArray(page)) throw new ApiError(`${where}: answer has no "${collection}" list`);
+    items.push(...page.map((raw) => convert(raw, where)));
+    path = nextPagePath((answer.json as { next?: unknown }).next, collection);
+  }
+  return items;
+}
+
+/** Nodes seen twice (a page boundary moved under us) are kept once, the later copy winning. */
+function uniqueByUuid(nodes: readonly DesiredNode[]): DesiredNode[] {
+  return [...new Map(nodes.map((node) => [node.uuid, node])).values()];
+}
+
+/** Every node and every conductor, read whole, or an error. */
+export async function readDesiredState(session: IronicSession, now: () => Date = () => new Date()): Promise<DesiredState> {
+  const nodesPath = `/v1/nodes?fields=${NODE_FIELDS.join(',')}&limit=${PAGE_LIMIT}`;
+  const conductorsPath = `/v1/conductors?limit=${PAGE_LIMIT}`;
+  const [nodes, conductors]: [DesiredNode[], ConductorInfo[]] = await Promise.all([
+    readAllPages(session, 'nodes', nodesPath, toDesiredNode),
+    readAllPages(session, 'conductors', conductorsPath, toConductorInfo),
+  ]);
+  return {
+    nodes: uniqueByUuid(nodes),
+    conductors,
+    apiVersion: session.apiVersion,
+    endpoint: session.endpoint,
+    readAt: now().toISOString(),
+  };
+}
