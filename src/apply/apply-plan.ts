@@ -1,0 +1,140 @@
+/**
+ * apply: the only stage that changes anything. Host changes (kills, file removals) run
+ * first, hosts in parallel and each host's actions in plan order; restarts through the
+ * Ironic API start only once every host change has ended, because a kill frees the
+ * port and the BMC's single SOL session the new console needs.
+ */
+import type { DesiredStateSource } from '../desire/types.js';
+import { ConfigError, InternalError, describeError } from '../errors.js';
+import { mapLimited } from '../map-limited.js';
+import type { Action, KillAction, Plan, RemoveFileAction, RestartAction } from '../plan/types.js';
+import type { AuditStore } from '../record/types.js';
+import type { RemoteShell } from '../transport/types.js';
+import { ActionJournal, type OutcomeBody } from './action-journal.js';
+import type { KillOptions } from './kill-command.js';
+import { runKill, runRemoveFile } from './run-host-action.js';
+import type { ActionOutcome, ApplyEvent } from './types.js';
+
+export interface ApplyDeps {
+  readonly shellFor: (host: string) => Promise<RemoteShell>;
+  readonly ironic: Pick<DesiredStateSource, 'restartConsole'>;
+  readonly audit?: Pick<AuditStore, 'recordIntent' | 'recordOutcome'> | undefined;
+  readonly runId?: number | undefined;
+  readonly onEvent?: (event: ApplyEvent) => void;
+  /** After an API restart: resolves true once the owner host shows the console listening. */
+  readonly confirmRestart?: (action: RestartAction) => Promise<boolean>;
+  /** A host (or a restart) that takes longer fails without holding up the others. Default 60 s. */
+  readonly hostTimeoutMs?: number;
+  readonly concurrency?: number;
+  /** TERM and KILL waits of the kill script. */
+  readonly kill?: KillOptions;
+}
+
+export const DEFAULT_HOST_TIMEOUT_MS = 60_000;
+const DEFAULT_CONCURRENCY = 16;
+
+type HostAction = KillAction | RemoveFileAction;
+
+export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ActionOutcome[]> {
+  if (plan.refusal !== null) {
+    throw new ConfigError(`plan refused (${plan.refusal.reason}): ${plan.refusal.message}; nothing was changed`);
+  }
+  if (deps.audit !== undefined && deps.runId === undefined) throw new InternalError('applyPlan: an audit store needs a runId');
+  const journal = new ActionJournal(deps.audit, deps.runId, deps.onEvent);
+  const timeoutMs = deps.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+
+  const hostActions = plan.actions.filter((a): a is HostAction => a.kind === 'kill' || a.kind === 'remove-file');
+  const byHost = new Map<string, HostAction[]>();
+  for (const action of hostActions) byHost.set(action.host, [...(byHost.get(action.host) ?? []), action]);
+  await mapLimited([...byHost], concurrency, ([host, actions]) => runHost(host, actions, deps, journal, timeoutMs));
+
+  const failedKills = new Set(
+    hostActions.filter((a) => a.kind === 'kill' && journal.outcome(a.id)?.status === 'failed').map((a) => a.nodeUuid),
+  );
+  const restarts = plan.actions.filter((a): a is RestartAction => a.kind === 'restart');
+  await mapLimited(restarts, concurrency, (action) => {
+    if (failedKills.has(action.nodeUuid)) {
+      journal.finish(action, {
+        status: 'skipped',
+        detail: `not restarted: a kill for node ${action.nodeUuid} failed, its port or SOL session may still be held`,
+        killed: [],
+      });
+      return Promise.resolve();
+    }
+    return runRecorded(journal, action, () => withTimeout(restart(action, deps), timeoutMs, `restart of ${action.nodeUuid}`));
+  });
+
+  for (const action of plan.actions) {
+    if (action.kind === 'report') journal.finish(action, { status: 'done', detail: 'reported only; nothing changed', killed: [] });
+  }
+  return plan.actions.map((action) => journal.outcome(action.id) ?? missingOutcome(action));
+}
+
+/** One host's actions in plan order; a host that hangs fails at the deadline, and what was not begun is not run. */
+async function runHost(host: string, actions: readonly HostAction[], deps: ApplyDeps, journal: ActionJournal, timeoutMs: number): Promise<void> {
+  let timedOut = false;
+  const work = async (): Promise<void> => {
+    let shell: RemoteShell;
+    try {
+      shell = await deps.shellFor(host);
+    } catch (error) {
+      for (const action of actions) journal.finish(action, { status: 'failed', detail: `${host}: no shell: ${describeError(error)}`, killed: [] });
+      return;
+    }
+    for (const action of actions) {
+      if (timedOut) return;
+      await runRecorded(journal, action, () =>
+        action.kind === 'kill' ? runKill(shell, action, timeoutMs, deps.kill ?? {}) : runRemoveFile(shell, action, timeoutMs),
+      );
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const result = await Promise.race([work(), deadline]);
+  clearTimeout(timer);
+  if (result !== 'timeout') return;
+  timedOut = true;
+  for (const action of actions) {
+    if (journal.has(action.id)) continue;
+    const begun = journal.isBegun(action.id);
+    journal.finish(action, {
+      status: begun ? 'failed' : 'skipped',
+      detail: begun ? `${host} did not answer within ${timeoutMs} ms` : `not run: ${host} timed out on an earlier action`,
+      killed: [],
+    });
+  }
+}
+
+async function runRecorded(journal: ActionJournal, action: Action, run: () => Promise<OutcomeBody>): Promise<void> {
+  journal.begin(action);
+  try {
+    journal.finish(action, await run());
+  } catch (error) {
+    journal.finish(action, { status: 'failed', detail: describeError(error), killed: [] });
+  }
+}
+
+async function restart(action: RestartAction, deps: ApplyDeps): Promise<OutcomeBody> {
+  await deps.ironic.restartConsole(action.nodeUuid);
+  const port = action.expectedPort === null ? 'its port' : `port ${action.expectedPort}`;
+  if (deps.confirmRestart === undefined) return { status: 'done', detail: 'console restarted through the API', killed: [] };
+  if (await deps.confirmRestart(action)) {
+    return { status: 'done', detail: `console restarted; listening on ${port} on ${action.host}`, killed: [] };
+  }
+  return { status: 'failed', detail: `restarted through the API, but nothing listens on ${port} on ${action.host}`, killed: [] };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+function missingOutcome(action: Action): ActionOutcome {
+  return { actionId: action.id, status: 'failed', detail: 'no outcome recorded (internal error)', killed: [], durationMs: 0 };
+}

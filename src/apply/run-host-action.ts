@@ -1,0 +1,49 @@
+/**
+ * The one runner of host changes: sends a kill or removal script to a host's shell and
+ * turns what it printed into an outcome.
+ */
+import type { KillAction, RemoveFileAction } from '../plan/types.js';
+import type { ExecResult, RemoteShell } from '../transport/types.js';
+import type { OutcomeBody } from './action-journal.js';
+import { buildKillCommand, type KillOptions } from './kill-command.js';
+import { parseKillOutput } from './kill-output.js';
+import { buildRemoveFileCommand, parseRemoveFileOutput } from './remove-file-command.js';
+import { wrapForHost } from './wrap-for-host.js';
+
+export async function runKill(shell: RemoteShell, action: KillAction, timeoutMs: number, options: KillOptions): Promise<OutcomeBody> {
+  const { command, stdin } = wrapForHost(shell.host, buildKillCommand(action, options));
+  const result = await shell.exec(command, { stdin, timeoutMs });
+  const report = parseKillOutput(result.stdout);
+  if (report.skipped !== undefined) {
+    const pid = report.skipped.split(' ')[1] ?? '?';
+    return { status: 'skipped', detail: `${report.skipped}: pid ${pid} is another process now; nothing killed`, killed: [] };
+  }
+  if (!report.complete) return { status: 'failed', detail: `kill script did not finish: ${why(result)}`, killed: report.gone };
+  if (report.alive.length > 0) {
+    return { status: 'failed', detail: `still alive after TERM and KILL: ${report.alive.join(' ')}`, killed: report.gone };
+  }
+  const reused = report.reused.length > 0 ? `; left ${report.reused.join(' ')} alone (pid reused)` : '';
+  const pidFile = report.pidFile === undefined ? '' : `; pid file ${report.pidFile}`;
+  return { status: 'done', detail: `ended ${report.gone.join(' ') || 'nothing'}${reused}${pidFile}`, killed: report.gone };
+}
+
+export async function runRemoveFile(shell: RemoteShell, action: RemoveFileAction, timeoutMs: number): Promise<OutcomeBody> {
+  const { command, stdin } = wrapForHost(shell.host, buildRemoveFileCommand(action));
+  const result = await shell.exec(command, { stdin, timeoutMs });
+  const { status, detail } = parseRemoveFileOutput(result.stdout);
+  switch (status) {
+    case 'removed':
+    case 'absent':
+      return { status: 'done', detail: `${action.path}: ${detail}`, killed: [] };
+    case 'kept':
+      return { status: 'skipped', detail: `${action.path}: kept (${detail})`, killed: [] };
+    case 'failed':
+      return { status: 'failed', detail: `${action.path}: ${detail}: ${why(result)}`, killed: [] };
+  }
+}
+
+/** The first line of stderr, or the exit status: enough to name the cause (e.g. sudo refused). */
+function why(result: ExecResult): string {
+  const line = result.stderr.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200);
+  return line ?? `exit ${result.code ?? result.signal ?? '?'}`;
+}
