@@ -233,6 +233,79 @@ def state():
     return {'nodes': nodes(), 'conductors': conductors(), 'daemons': hosts}
 
 
+def pick_victim():
+    """The conductor whose loss shows the most: owns an ACTIVE node, ideally a non-ACTIVE one too."""
+    owned = {}
+    for n in nodes():
+        if n['console_enabled'] and n['conductor']:
+            owned.setdefault(n['conductor'], []).append(n['provision_state'])
+    def score(item):
+        states = item[1]
+        return ('active' in states, any(s != 'active' for s in states), len(states))
+    best = max(owned.items(), key=score)
+    if 'active' not in best[1]:
+        raise SystemExit('no conductor owns an ACTIVE node with a console')
+    return HOSTS[best[0]]
+
+
+def pick_node(criteria):
+    """First console-enabled node matching key=value criteria: state=active|other,
+    console=socat|shellinabox, port=fixed|range, owner=a|b|c, not-owner=a|b|c."""
+    for n in sorted(nodes(), key=lambda n: n['name']):
+        if not n['console_enabled']:
+            continue
+        facts = {
+            'state': 'active' if n['provision_state'] == 'active' else 'other',
+            'console': n['console_interface'].split('-')[-1],
+            'port': 'fixed' if n['driver_info'].get('ipmi_terminal_port') else 'range',
+            'owner': HOSTS.get(n['conductor']),
+        }
+        ok = (all(facts.get(k) == v for k, v in criteria.items() if k != 'not-owner')
+              and facts['owner'] != criteria.get('not-owner'))
+        if ok:
+            return {'uuid': n['uuid'], 'name': n['name'], 'owner': facts['owner'],
+                    'port': expected_port(n), 'state': n['provision_state']}
+    raise SystemExit('no node matches %s' % criteria)
+
+
+def wait_conductor(host, alive, timeout=120):
+    name = 'conductor-%s' % host
+    def check():
+        return any(c['hostname'] == name and c['alive'] == alive for c in conductors())
+    start = time.time()
+    wait_for('%s alive=%s in the API' % (name, alive), check, timeout)
+    log('%s alive=%s after %.0f s' % (name, alive, time.time() - start))
+
+
+def wait_restarted(host, before_file, timeout=180):
+    """Every enabled node mapped to HOST has a daemon there that did not exist before."""
+    with open(before_file) as f:
+        before = json.load(f)['daemons'].get('conductor-%s' % host) or {}
+    old = {d['pid'] for ds in before.values() for d in ds}
+    def check():
+        seen = daemons(host)
+        mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == 'conductor-%s' % host]
+        return mine and all(any(d['pid'] not in old for d in seen.get(n['uuid'], [])) for n in mine)
+    wait_for('conductor-%s to restart its consoles' % host, check, timeout)
+
+
+def write_facts(name, before_file, pairs):
+    facts = {'scenario': name}
+    for pair in pairs:
+        key, _, value = pair.partition('=')
+        try:
+            facts[key] = json.loads(value)
+        except ValueError:
+            facts[key] = value
+    with open(before_file) as f:
+        facts['before'] = json.load(f)
+    facts['after'] = state()
+    facts['at'] = time.strftime('%Y-%m-%dT%H:%M:%S%z')
+    os.makedirs(os.path.join(LAB, 'facts'), exist_ok=True)
+    with open(os.path.join(LAB, 'facts', name + '.json'), 'w') as f:
+        json.dump(facts, f, indent=2)
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ''
     if cmd == 'setup':
@@ -244,6 +317,16 @@ def main(argv):
         print(json.dumps(state(), indent=2))
     elif cmd == 'daemons':
         print(json.dumps(daemons(argv[2])))
+    elif cmd == 'victim':
+        print(pick_victim())
+    elif cmd == 'pick':
+        print(json.dumps(pick_node(dict(a.split('=', 1) for a in argv[2:]))))
+    elif cmd == 'wait-conductor':
+        wait_conductor(argv[2], argv[3] == 'alive')
+    elif cmd == 'wait-restarted':
+        wait_restarted(argv[2], argv[3])
+    elif cmd == 'facts':
+        write_facts(argv[2], argv[3], argv[4:])
     elif cmd == 'unsettled':
         print(json.dumps(unsettled(), indent=2))
     else:

@@ -89,3 +89,22 @@ stop_conductor() {
   rm -f "$d/conductor.pid"
   log "conductor-$h stopped with SIG$sig (was pid $pid in its host)"
 }
+
+# --- scenarios -------------------------------------------------------------------------
+# Each scenario snapshots the lab before it breaks it, and writes $CDLAB_DIR/facts/NAME.json
+# (what it did, which host and node, the state before and after) for the e2e tests.
+scenario_begin() {
+  SCENARIO="$1"
+  SCENARIO_START=$SECONDS
+  [[ -s "$CDLAB_DIR/lab.ready" ]] || die "the lab is not up: run test/e2e/lab/up.sh"
+  mkdir -p "$CDLAB_DIR/facts"
+  SCENARIO_BEFORE="$CDLAB_DIR/facts/$SCENARIO.before.json"
+  lab_py state >"$SCENARIO_BEFORE"
+  log "scenario $SCENARIO"
+}
+scenario_end() {
+  lab_py facts "$SCENARIO" "$SCENARIO_BEFORE" "$@" "settle_seconds=$((SECONDS - SCENARIO_START))"
+  log "scenario $SCENARIO settled in $((SECONDS - SCENARIO_START)) s: facts in $CDLAB_DIR/facts/$SCENARIO.json"
+}
+# JSON field of a one-line JSON object: json_get '{"a":1}' a
+json_get() { "$LAB_PY" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
