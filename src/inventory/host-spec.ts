@@ -138,7 +138,8 @@ export function containsTemplate(value: unknown): boolean {
   return false;
 }
 
-function templateProblem(field: Located, host: string): string {
+/** A Jinja value of a variable console-doctor needs, naming the host and the variable. */
+export function templateProblem(field: Located, host: string): string {
   return problemWith(
     field,
     `host ${host}: ${JSON.stringify(field.value)} is a Jinja template, which console-doctor cannot evaluate; set a literal value`,
