@@ -22,7 +22,7 @@ describe('parsing /proc/PID/stat', () => {
   });
 });
 
-function probe(live: Record<number, number | 'unknown'>, overrides: Partial<ProcessProbe> = {}): ProcessProbe {
+function probe(live: Readonly<Partial<Record<number, number | 'unknown'>>>, overrides: Partial<ProcessProbe> = {}): ProcessProbe {
   return { host: 'bastion1', bootId: 'boot-1', startTicksOf: (pid) => live[pid] ?? null, ...overrides };
 }
 
