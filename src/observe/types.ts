@@ -16,6 +16,8 @@ export interface ProcessInfo {
    * `NSpid:` line of /proc/PID/status (length 1 when not in a container).
    */
   readonly nsPids: readonly number[];
+  /** The kernel's command name (/proc/PID/stat field 2); a zombie keeps it but loses its argv. */
+  readonly comm?: string;
 }
 
 /** A listening TCP socket. */

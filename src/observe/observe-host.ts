@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { AuthError, ConsoleDoctorError, InternalError, UnreachableError, describeError } from '../errors.js';
+import type { RemoteShell } from '../transport/types.js';
+import { parseProbeOutput } from './parse-probe-output.js';
+import { buildProbeCommand } from './probe-command.js';
+import type { HostObservation } from './types.js';
+
+export interface ObserveHostOptions {
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Observes one host: runs the probe once through `shell` (one exec, one round trip),
+ * checks how it ended, then parses. Read-only on the host.
+ */
+export async function observeHost(shell: RemoteShell, options: ObserveHostOptions = {}): Promise<HostObservation> {
+  const host = shell.host;
+  const probe = buildProbeCommand(host, { nonce: randomBytes(8).toString('hex') });
+  let result;
+  try {
+    result = await shell.exec(probe.command, { stdin: probe.stdin, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+  } catch (error) {
+    if (error instanceof ConsoleDoctorError) throw error;
+    throw new UnreachableError(`${host.name}: probe failed: ${describeError(error)}`, { cause: error });
+  }
+  const stderr = result.stderr.trim().split('\n').find((line) => line.trim() !== '') ?? '';
+  if (host.sudo && /sudo:.*(password is required|a terminal is required)/.test(result.stderr)) {
+    throw new AuthError(`${host.name}: sudo -n needs a password (${stderr})`);
+  }
+  if (result.code !== 0) {
+    const how = result.code === null ? `was ended by ${result.signal ?? 'a signal'}` : `exited ${result.code}`;
+    throw new InternalError(`${host.name}: probe ${how}${stderr === '' ? '' : `: ${stderr}`}`);
+  }
+  return parseProbeOutput(result.stdout, host);
+}

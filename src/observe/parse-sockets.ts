@@ -1,0 +1,128 @@
+import { InternalError } from '../errors.js';
+import type { ListenSocket } from './types.js';
+import { sectionLines } from './probe-sections.js';
+
+/** `ss -tlnp`: `LISTEN 0 5 127.0.0.1:23000 0.0.0.0:* users:(("socat",pid=1,fd=5))`. */
+export function parseSsSection(body: string, hostName: string): ListenSocket[] {
+  const sockets: ListenSocket[] = [];
+  for (const line of sectionLines(body)) {
+    if (/^(State|Netid)\s/.test(line)) continue;
+    const fields = line.trim().split(/\s+/);
+    const local = fields[3];
+    const parsed = local === undefined ? null : splitHostPort(local);
+    if (fields[0] !== 'LISTEN' || parsed === null) {
+      throw new InternalError(`${hostName}: malformed ss section line: ${line.slice(0, 80)}`);
+    }
+    const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    sockets.push({ ...parsed, pids: [...new Set(pids)] });
+  }
+  return sockets;
+}
+
+/** `127.0.0.1:22`, `[::1]:22`, `*:22`, `0.0.0.0%lo:53`, old ss's `:::22`. */
+function splitHostPort(local: string): Omit<ListenSocket, 'pids'> | null {
+  const colon = local.lastIndexOf(':');
+  const port = Number(local.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(port)) return null;
+  const host = local.slice(0, colon).replace(/%.*$/, '').replace(/^\[(.*)\]$/, '$1');
+  if (host === '*') return { family: 'ipv6', address: '::', port };
+  if (host === '') return null;
+  return { family: host.includes(':') ? 'ipv6' : 'ipv4', address: host, port };
+}
+
+const LISTEN_STATE = '0A';
+
+/** A socket from /proc/net/tcp or tcp6 with its inode, before owners are known. */
+interface ProcNetSocket {
+  readonly family: 'ipv4' | 'ipv6';
+  readonly address: string;
+  readonly port: number;
+  readonly inode: string;
+}
+
+/** `/proc/net/tcp` and `tcp6`: listening sockets (state 0A) with their inodes. */
+export function parseProcNetTcp(body: string, family: 'ipv4' | 'ipv6', hostName: string): ProcNetSocket[] {
+  const sockets: ProcNetSocket[] = [];
+  for (const line of sectionLines(body)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[0] === 'sl') continue;
+    const [hexAddress, hexPort] = (fields[1] ?? '').split(':');
+    const inode = fields[9];
+    if (hexAddress === undefined || hexPort === undefined || inode === undefined || !/^\d+$/.test(inode)) {
+      throw new InternalError(`${hostName}: malformed proc-net-tcp section line: ${line.slice(0, 80)}`);
+    }
+    if (fields[3] !== LISTEN_STATE) continue;
+    const address = family === 'ipv4' ? hexToIpv4(hexAddress) : hexToIpv6(hexAddress);
+    sockets.push({ family, address, port: Number.parseInt(hexPort, 16), inode });
+  }
+  return sockets;
+}
+
+/** The kernel prints each 32-bit word of an address in host (little-endian) byte order. */
+function wordBytes(hex: string): number[] {
+  return [6, 4, 2, 0].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+}
+
+function hexToIpv4(hex: string): string {
+  return wordBytes(hex).join('.');
+}
+
+function hexToIpv6(hex: string): string {
+  const bytes = [0, 8, 16, 24].flatMap((i) => wordBytes(hex.slice(i, i + 8)));
+  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] as number) * 256 + (bytes[2 * i + 1] as number)).toString(16));
+  return compressIpv6(groups);
+}
+
+function compressIpv6(groups: string[]): string {
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < groups.length; ) {
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  if (best.start < 0) return groups.join(':');
+  const head = groups.slice(0, best.start).join(':');
+  const tail = groups.slice(best.start + best.length).join(':');
+  return `${head}::${tail}`;
+}
+
+/** `ls -l /proc/[0-9]*\/fd | grep ...`: which pids hold which socket inodes. */
+export function parseFdSection(body: string): Map<string, number[]> {
+  const owners = new Map<string, number[]>();
+  let pid: number | null = null;
+  for (const line of sectionLines(body)) {
+    const dir = /^\/proc\/(\d+)\/fd:$/.exec(line);
+    if (dir !== null) {
+      pid = Number(dir[1]);
+      continue;
+    }
+    const socket = /-> socket:\[(\d+)\]$/.exec(line);
+    if (socket === null || pid === null) continue;
+    const inode = socket[1] as string;
+    const list = owners.get(inode) ?? [];
+    if (!list.includes(pid)) owners.set(inode, [...list, pid]);
+  }
+  return owners;
+}
+
+/** Listening sockets from /proc/net and fd links (the way without ss). */
+export function joinProcSockets(sockets: readonly ProcNetSocket[], owners: ReadonlyMap<string, readonly number[]>): ListenSocket[] {
+  return sockets.map(({ inode, ...socket }) => ({ ...socket, pids: [...(owners.get(inode) ?? [])] }));
+}
+
+/**
+ * `self net:[N]` then `PID net:[N]` lines: the pids whose network namespace differs from
+ * the probe's own. Their sockets are not in the probe's ss output, so not owning one
+ * there says nothing. Empty when the links could not be read (not root).
+ */
+export function parseNetNsSection(body: string): Set<number> {
+  const lines = sectionLines(body).map((line) => line.split(' '));
+  const self = lines.find(([key]) => key === 'self')?.[1];
+  const foreign = new Set<number>();
+  if (self === undefined || self === '') return foreign;
+  for (const [pid, ns] of lines) {
+    if (pid !== 'self' && ns !== undefined && ns !== self) foreign.add(Number(pid));
+  }
+  return foreign;
+}

@@ -1,0 +1,139 @@
+import type { HostSpec } from '../inventory/types.js';
+import { shellQuote } from './shell-quote.js';
+
+/**
+ * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
+ * stage needs in sections. The number of processes it forks does not grow with the
+ * host's process count: /proc is read with one `cat`, one `head` and one `grep` over
+ * globs. Sections start with `@@cd NONCE NAME@@` on a line of their own; the nonce is
+ * fresh per run, so nothing a local user puts in an argv or a file name can forge one.
+ *
+ * ironic.conf never leaves the host whole: only section headers and the five keys the
+ * observe stage needs are printed (the file holds DB and Keystone passwords). Password
+ * files (`*.pw`) are only stat'ed, never read.
+ */
+
+/** Directories always looked at for pid and password files (Ironic's and kolla's defaults). */
+export const DEFAULT_FILE_DIRS = ['/tmp', '/var/lib/ironic/tmp'] as const;
+
+/** The only ironic.conf keys that leave the host. */
+export const CONF_KEYS = ['host', 'tempdir', 'terminal_pid_dir', 'socat_address', 'port_range'] as const;
+
+export interface ProbeScriptOptions {
+  /** Marks section headers; letters and digits only. */
+  readonly nonce: string;
+  /** `proc` skips ss and reads /proc/net/tcp{,6} and fd links (what happens when ss is missing). */
+  readonly sockets?: 'auto' | 'proc';
+}
+
+const confFilter = (): string => {
+  const keys = CONF_KEYS.map(
+    (key) => `-e 's/^[[:space:]]*\\(${key}\\)[[:space:]]*=[[:space:]]*\\(.*[^[:space:]]\\)[[:space:]]*$/\\1=\\2/p'`,
+  );
+  return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, '"$conf"'].join(' ');
+};
+
+/**
+ * Reads ironic.conf (filtered) and stats pid/pw files. Runs as `sh -c` on the host, or
+ * inside the conductor's container. Arguments: marker, conf path, directories (one a line).
+ */
+const FILES_SCRIPT = `M=$1; conf=$2; dirs=$3
+sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
+warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
+c=''
+if [ -r "$conf" ]; then c=$(${confFilter()})
+elif [ -e "$conf" ]; then warn "cannot read $conf"
+else warn "$conf not found"; fi
+sec conf
+printf '%s\\n' "$c"
+cdirs=$(printf '%s\\n' "$c" | sed -n -e 's/^tempdir=//p' -e 's/^terminal_pid_dir=//p')
+all=$(printf '%s\\n%s\\n' "$dirs" "$cdirs" | sort -u)
+set --
+while IFS= read -r d; do
+  [ -n "$d" ] && [ -d "$d" ] || continue
+  if [ ! -r "$d" ] || [ ! -x "$d" ]; then warn "cannot read directory $d"; continue; fi
+  for f in "$d"/*-*-*-*-*.pid "$d"/*-*-*-*-*.pw; do
+    [ -f "$f" ] && [ ! -h "$f" ] && set -- "$@" "$f"
+  done
+done <<EOF
+$all
+EOF
+sec files
+[ $# -gt 0 ] && stat -c '%a %u %U %Y %n' -- "$@" 2>/dev/null
+for f in "$@"; do
+  shift
+  case $f in *.pid) [ -r "$f" ] && set -- "$@" "$f" || warn "cannot read $f" ;; esac
+done
+sec pid-contents
+[ $# -gt 0 ] && head -v -c 32 -- "$@" 2>/dev/null | tr -c '0-9a-zA-Z/._<=> \\n-' '?'
+exit 0`;
+
+const SOCKETS_SS = `if command -v ss >/dev/null 2>&1; then
+  sec ss
+  ss -tlnp 2>/dev/null || warn 'ss -tlnp failed'
+else
+  warn 'ss missing: used /proc/net/tcp'
+  PROC_SOCKETS
+fi`;
+
+const SOCKETS_PROC = `sec proc-net-tcp
+cat /proc/net/tcp 2>/dev/null
+sec proc-net-tcp6
+cat /proc/net/tcp6 2>/dev/null
+sec fd
+ls -l /proc/[0-9]*/fd 2>/dev/null | grep -e '^/proc/' -e 'socket:'`;
+
+/** Directories to look in besides ironic.conf's: the defaults and the inventory's overrides. */
+export function probeFileDirs(host: HostSpec): string[] {
+  const overrides = [host.settings.tempdir, host.settings.terminalPidDir].filter(
+    (dir): dir is string => dir !== undefined && dir !== '',
+  );
+  return [...new Set([...DEFAULT_FILE_DIRS, ...overrides])];
+}
+
+/** The probe script for one host (pure). */
+export function buildProbeScript(host: HostSpec, options: ProbeScriptOptions): string {
+  if (!/^[A-Za-z0-9]+$/.test(options.nonce)) throw new Error('probe nonce must be alphanumeric');
+  const sockets = options.sockets === 'proc' ? SOCKETS_PROC : SOCKETS_SS.replace('PROC_SOCKETS', SOCKETS_PROC);
+  const filesRunner = host.container
+    ? `${host.container.runtime} exec ${shellQuote(host.container.name)} sh -c "$files_script" sh "$M" ${shellQuote(host.ironicConf)} "$dirs" 2>/dev/null || warn ${shellQuote(`${host.container.runtime} exec ${host.container.name} failed`)}`
+    : `sh -c "$files_script" sh "$M" ${shellQuote(host.ironicConf)} "$dirs"`;
+  // The whole script is one compound command: the shell reads all of it before running
+  // any, so nothing it runs can swallow the rest of stdin.
+  return `{
+LC_ALL=C; export LC_ALL
+PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"; export PATH
+M='@@cd ${options.nonce}'
+sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
+warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
+printf '%s probe 1@@\\n' "$M"
+sec meta
+printf 'boot_id=%s\\n' "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
+printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
+printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+printf 'uid=%s\\n' "$(id -u)"
+sec stat
+cat /proc/[0-9]*/stat 2>/dev/null
+cmdlines=$(head -v -c 8192 /proc/[0-9]*/cmdline 2>/dev/null | tr '\\n\\000' '\\001\\002')
+sec cmdline
+printf '%s\\n' "$cmdlines"
+status=$(grep -H -E '^(Uid|NSpid):' /proc/[0-9]*/status 2>/dev/null)
+sec status
+printf '%s\\n' "$status"
+${sockets}
+sec netns
+printf 'self %s\\n' "$(readlink /proc/$$/ns/net 2>/dev/null)"
+ls -l /proc/[0-9]*/ns/net 2>/dev/null | sed -n 's|.* /proc/\\([0-9]*\\)/ns/net -> \\(.*\\)$|\\1 \\2|p'
+uids=$(printf '%s\\n' "$status" | sed -n 's/^[^:]*:Uid:[[:space:]]*\\([0-9][0-9]*\\).*/\\1/p' | sort -un)
+sec passwd
+if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | cut -d: -f1,3
+else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
+dirs=$(printf '%s\\n' "$cmdlines" | tr '\\001\\002' '\\n\\n' | sed -n -e 's|^-L\\(/.*\\)/[^/]*\\.pid$|\\1|p' -e 's|^--background=\\(/.*\\)/[^/]*\\.pid$|\\1|p' -e 's|.*-f \\(/[^ ]*\\)/[^/ ]*\\.pw.*|\\1|p' | sort -u)
+dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
+files_script=${shellQuote(FILES_SCRIPT)}
+${filesRunner}
+sec end
+exit 0
+} </dev/null
+`;
+}
