@@ -144,8 +144,9 @@ function readAction(r: Reader, raw: unknown, path: string): Action | null {
 function readProcess(r: Reader, raw: unknown, path: string): ProcessRef | null {
   const o = r.object(raw, path);
   if (o === null) return null;
-  const startTicks = r.integerOrNull(o, 'startTicks', path, 0);
-  if (startTicks === null) r.problem(`${path}.startTicks`, 'must not be null');
+  const ticks = o['startTicks'];
+  const startTicks = typeof ticks === 'number' && Number.isSafeInteger(ticks) && ticks >= 0 ? ticks : null;
+  if (startTicks === null) r.problem(`${path}.startTicks`, 'must be a start time in clock ticks (an integer from 0)');
   const command = typeof o['command'] === 'string' ? o['command'] : '';
   if (typeof o['command'] !== 'string') r.problem(`${path}.command`, 'must be a string');
   return { pid: r.pid(o, 'pid', path), startTicks: startTicks ?? 0, command };
