@@ -102,6 +102,29 @@ describe('a fix run', () => {
   });
 });
 
+describe('a node timeline', () => {
+  it('gathers one node\'s findings and actions across runs, by UUID or by name, in order', () => {
+    const store = freshStore();
+    const scan = store.startRun(runStart({ startedAt: '2026-11-24T08:00:00Z', clientHost: hostname() }));
+    store.recordFindings(scan, [finding(), finding({ id: 'missing:conductor-a:other', kind: 'missing', nodeUuid: 'other', nodeName: 'compute-2' })]);
+    store.finishRun(scan, 2, '2 findings');
+    const fix = store.startRun(runStart({ command: 'fix', startedAt: '2026-11-25T09:00:00Z', clientHost: hostname() }));
+    store.recordFindings(fix, [finding()]);
+    store.recordOutcome(store.recordIntent(fix, killAction()), outcome());
+    store.finishRun(fix, 0, '1 killed');
+
+    for (const node of [NODE_UUID, NODE_NAME]) {
+      const timeline = store.history().nodeTimeline(node);
+      expect(timeline.entries.map((e) => [e.runId, e.type, e.at])).toEqual([
+        [scan, 'finding', '2026-11-24T08:00:00.000Z'],
+        [fix, 'finding', '2026-11-25T09:00:00.000Z'],
+        [fix, 'action', '2026-11-25T09:00:05.000Z'],
+      ]);
+    }
+    expect(store.history().nodeTimeline('never-seen').entries).toEqual([]);
+  });
+});
+
 describe('the database file', () => {
   it('is created with a 0700 directory and 0600 files in WAL mode at the latest schema', () => {
     const store = freshStore();
