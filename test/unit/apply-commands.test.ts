@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { buildKillCommand, identityAnchors } from '../../src/apply/kill-command.js';
+import { parseKillOutput } from '../../src/apply/kill-output.js';
+import { buildRemoveFileCommand, parseRemoveFileOutput } from '../../src/apply/remove-file-command.js';
+import { buildConsoleProbe } from '../../src/apply/wait-for-console.js';
+import { wrapForHost } from '../../src/apply/wrap-for-host.js';
+import { buildHostSpec } from '../helpers/builders.js';
+import { NODE_1, buildKillAction, buildRemoveFileAction, socatRef } from './plan-builders.js';
+
+const SOCAT = `socat -T600 -L/tmp/${NODE_1}.pid TCP4-LISTEN:10001,bind=127.0.0.1,reuseaddr,fork,max-children=1 EXEC:ipmitool -I lanplus -H 10.0.0.10 -L ADMINISTRATOR -U admin -y 0123456789abcdef -f /tmp/${NODE_1}.pw sol activate,pty,stderr`;
+const SHELLINABOX = `/usr/bin/shellinaboxd -t -p 10002 --background=/var/lib/ironic/tmp/${NODE_1}.pid -s /:997:997:HOME:ipmitool -I lanplus -H 10.0.0.10 -y 0123456789abcdef sol activate`;
+const IPMITOOL = 'ipmitool -I lanplus -H 10.0.0.10 -L ADMINISTRATOR -U admin -y 0123456789abcdef -f /tmp/x.pw sol activate';
+
+describe('identityAnchors: argv elements that identify a process and carry no secret', () => {
+  it.each([
+    { name: 'socat listener', command: SOCAT, argv0: 'socat', anchors: [`-L/tmp/${NODE_1}.pid`, 'TCP4-LISTEN:10001,bind=127.0.0.1,reuseaddr,fork,max-children=1'] },
+    { name: 'socat on IPv6', command: 'socat -L/p/u.pid TCP6-LISTEN:10001,bind=[::1],fork EXEC:x', argv0: 'socat', anchors: ['-L/p/u.pid', 'TCP6-LISTEN:10001,bind=[::1],fork'] },
+    { name: 'shellinaboxd by full path', command: SHELLINABOX, argv0: 'shellinaboxd', anchors: ['-p', '10002', `--background=/var/lib/ironic/tmp/${NODE_1}.pid`] },
+    { name: 'ipmitool', command: IPMITOOL, argv0: 'ipmitool', anchors: ['-H', '10.0.0.10'] },
+    { name: 'something else', command: 'sleep 600', argv0: 'sleep', anchors: [] },
+    { name: 'no argv (not visible)', command: '', argv0: '', anchors: [] },
+  ])('$name', ({ command, argv0, anchors }) => {
+    expect(identityAnchors(command)).toEqual({ argv0, anchors });
+  });
+});
+
+describe('buildKillCommand', () => {
+  const action = buildKillAction({
+    processes: [socatRef({ command: SOCAT }), { pid: 3002, startTicks: 500_100, command: SOCAT }, { pid: 3003, startTicks: 500_101, command: IPMITOOL }],
+  });
+  const script = buildKillCommand(action, {});
+
+  it.each([
+    { name: 'names the listener and its pid file', line: `L=3001 LT='' T='' NS='' LCL='' PF=/tmp/${NODE_1}.pid` },
+    { name: 'checks the listener first, by start time and argv', line: `ident 3001 500001 socat -L/tmp/${NODE_1}.pid TCP4-LISTEN:10001,bind=127.0.0.1,reuseaddr,fork,max-children=1; R=$?` },
+    { name: 'kills nothing when the listener is another process', line: 'if [ $R = 1 ]; then echo "SKIP pid-reused $L"; echo DONE; exit 0; fi' },
+    { name: 'checks each session on its own', line: `check 3002 500100 socat -L/tmp/${NODE_1}.pid TCP4-LISTEN:10001,bind=127.0.0.1,reuseaddr,fork,max-children=1` },
+    { name: 'checks ipmitool by its BMC', line: 'check 3003 500101 ipmitool -H 10.0.0.10' },
+    { name: 'sends TERM in target order (listener first)', line: 'for _e in $T; do kill -TERM ${_e%%:*} 2>/dev/null; done' },
+    { name: 'waits 5 s for TERM by default', line: 'settle 50' },
+    { name: 'then KILLs what is left and waits 2 s', line: '_r=$(left); if [ -n "$_r" ]; then kill -KILL $_r 2>/dev/null; settle 20; fi' },
+    { name: 'ends by saying it ran to its end', line: 'echo DONE' },
+  ])('$name', ({ line }) => {
+    expect(script.split('\n')).toContain(line);
+  });
+
+  it('never carries a secret of the observed argv, and never kills by pattern', () => {
+    expect(script).not.toContain('0123456789abcdef');
+    expect(script).not.toMatch(/pkill|killall|kill -9 -|kill -TERM -/);
+  });
+
+  it('takes its waits from the options', () => {
+    const lines = buildKillCommand(action, { termWaitMs: 250, killWaitMs: 50 }).split('\n');
+    expect(lines).toContain('settle 3');
+    expect(lines).toContain('_r=$(left); if [ -n "$_r" ]; then kill -KILL $_r 2>/dev/null; settle 1; fi');
+  });
+
+  it('quotes a pid file path with spaces and quotes', () => {
+    const lines = buildKillCommand(buildKillAction({ pidFile: "/tmp/it's here.pid" })).split('\n');
+    expect(lines).toContain(`L=3001 LT='' T='' NS='' LCL='' PF='/tmp/it'\\''s here.pid'`);
+  });
+
+  it('leaves the pid file alone when the action names none', () => {
+    expect(buildKillCommand(buildKillAction({ pidFile: null }))).toContain("PF=''");
+  });
+});
+
+describe('parseKillOutput', () => {
+  it.each([
+    { name: 'a whole tree ended', text: 'GONE 3001\nGONE 3002\nGONE 3003\nPIDFILE removed\nDONE\n', report: { gone: [3001, 3002, 3003], alive: [], reused: [], pidFile: 'removed', complete: true } },
+    { name: 'a reused listener', text: 'SKIP pid-reused 3001\nDONE\n', report: { skipped: 'pid-reused 3001', gone: [], alive: [], reused: [], complete: true } },
+    { name: 'a session whose pid was reused', text: 'REUSED 3002\nGONE 3001\nPIDFILE absent\nDONE', report: { gone: [3001], alive: [], reused: [3002], pidFile: 'absent', complete: true } },
+    { name: 'a process that survived KILL', text: 'GONE 3002\nALIVE 3001\nPIDFILE kept\nDONE\n', report: { gone: [3002], alive: [3001], reused: [], pidFile: 'kept', complete: true } },
+    { name: 'a listener already gone, seen twice', text: 'GONE 3001\nGONE 3001\nDONE\n', report: { gone: [3001], alive: [], reused: [], complete: true } },
+    { name: 'a script cut short', text: 'GONE 3001\n', report: { gone: [3001], alive: [], reused: [], complete: false } },
+    { name: 'sudo refusing', text: '', report: { gone: [], alive: [], reused: [], complete: false } },
+    { name: 'noise around the lines', text: '  GONE 12 \nwarning: something\nGONE x\nPIDFILE weird\nDONE', report: { gone: [12], alive: [], reused: [], complete: true } },
+  ])('$name', ({ text, report }) => {
+    expect(parseKillOutput(text)).toEqual(report);
+  });
+});
+
+describe('buildRemoveFileCommand', () => {
+  it.each([
+    { name: 'a pid file naming a pid', action: buildRemoveFileAction({ path: '/tmp/a.pid', expectPid: 3001 }), first: 'F=/tmp/a.pid K=pid E=3001' },
+    { name: 'an empty or garbage pid file', action: buildRemoveFileAction({ path: '/tmp/a.pid', expectPid: null }), first: "F=/tmp/a.pid K=pid E=''" },
+    { name: 'a credential file', action: buildRemoveFileAction({ path: '/tmp/a b.pw', expectPid: null, fileKind: 'pw' }), first: "F='/tmp/a b.pw' K=pw E=''" },
+  ])('$name', ({ action, first }) => {
+    const lines = buildRemoveFileCommand(action).split('\n');
+    expect(lines[0]).toBe(first);
+    expect(lines).toContain('if rm -f -- "$F"; then echo REMOVED; else echo FAILED; fi');
+    expect(lines).toContain(`    case "$NL$L$NL" in *"$NL-L$F$NL"*|*"$NL--background=$F$NL"*) echo "KEPT in-use"; exit 0;; esac`);
+  });
+});
+
+describe('parseRemoveFileOutput', () => {
+  it.each([
+    { text: 'REMOVED\n', status: 'removed', detail: 'removed' },
+    { text: 'ABSENT\n', status: 'absent', detail: 'already gone' },
+    { text: 'KEPT names-other-pid\n', status: 'kept', detail: 'names-other-pid' },
+    { text: 'KEPT in-use\n', status: 'kept', detail: 'in-use' },
+    { text: 'FAILED\n', status: 'failed', detail: 'rm failed' },
+    { text: '', status: 'failed', detail: 'no answer from the removal script' },
+  ])('$text → $status', ({ text, status, detail }) => {
+    expect(parseRemoveFileOutput(text)).toEqual({ status, detail });
+  });
+});
+
+describe('wrapForHost', () => {
+  it.each([
+    { host: buildHostSpec({ sudo: false }), command: 'sh -s' },
+    { host: buildHostSpec({ sudo: true }), command: 'sudo -n sh -s' },
+    { host: buildHostSpec({ sudo: true, sudoUser: 'ironic' }), command: 'sudo -n -u ironic sh -s' },
+    { host: buildHostSpec({ sudo: true, sudoUser: "o'neil" }), command: `sudo -n -u 'o'\\''neil' sh -s` },
+  ])('$command', ({ host, command }) => {
+    expect(wrapForHost(host, 'echo hi\n')).toEqual({ command, stdin: 'echo hi\n' });
+  });
+});
+
+describe('buildConsoleProbe', () => {
+  it('looks for the node pid file in argv and a listening socket on the port, without matching itself', () => {
+    const probe = buildConsoleProbe(NODE_1, 10001);
+    expect(probe).toContain(`grep -lE -- '${NODE_1}[.]pid' /proc/[0-9]*/cmdline`);
+    expect(probe).toContain(`grep -Eq '^ *[0-9]+: [0-9A-F]+:2711 [0-9A-F]+:[0-9A-F]+ 0A ' /proc/net/tcp /proc/net/tcp6`);
+  });
+});
