@@ -1,0 +1,98 @@
+/**
+ * `--format json`: schema "console-doctor/scan@1". Keys are snake_case; a new major
+ * version of the schema is the only way a field changes meaning or disappears.
+ *
+ * {
+ *   "schema": "console-doctor/scan@1",
+ *   "version": "0.1.0",                    console-doctor's version
+ *   "started_at": ISO 8601, "finished_at": ISO 8601, "duration_ms": number,
+ *   "ironic": { "endpoint": string|null, "api_version": string|null, "error": string|null },
+ *   "exit_code": 0|1|2|3,                  0 clean, 1 warnings, 2 critical, 3 unknown (unreachable host or Ironic error)
+ *   "summary": {
+ *     "hosts_scanned": number,             hosts that answered
+ *     "hosts_unreachable": number,
+ *     "nodes": number,                     nodes Ironic lists
+ *     "nodes_console_enabled": number|null,
+ *     "consoles": number,                  live console daemons seen
+ *     "findings": number, "critical": number, "warning": number, "info": number,
+ *     "by_kind": { "<kind>": number }      every kind, 0 when none
+ *   },
+ *   "hosts": [ { "name", "ok": bool, "error": string|null, "duration_ms", "conductor": string|null } ],
+ *   "findings": [ {
+ *     "id": "<kind>:<host>:<node uuid|pid|path>",  stable within one scan
+ *     "kind": wrong-host|console-disabled|unknown-node|duplicate|port-mismatch|missing|
+ *             orphan-session|stale-pidfile|stray-credential|port-conflict|unmanaged|unreachable,
+ *     "severity": critical|warning|info,
+ *     "host": string|null, "node_uuid": string|null, "node_name": string|null,
+ *     "port": number|null, "pids": [number],
+ *     "processes": [ { "pid", "start_ticks", "command" } ],   command redacted (no KG keys or passwords)
+ *     "paths": [string], "expected": string|null, "actual": string|null,
+ *     "message": string, "evidence": [string],
+ *     "remedy": kill|restart|remove-file|report,
+ *     "depends_on": [string]               hosts whose scan a fix depends on
+ *   } ]
+ * }
+ */
+import { exitCodeFor } from '../compare/exit-code.js';
+import { FINDING_KINDS, type Finding, type FindingKind, type FleetReport } from '../compare/types.js';
+import { countBySeverity } from './finding-cells.js';
+import { type RenderMeta, summarizeHost } from './render-meta.js';
+
+export const JSON_SCHEMA = 'console-doctor/scan@1';
+
+function findingJson(f: Finding) {
+  return {
+    id: f.id,
+    kind: f.kind,
+    severity: f.severity,
+    host: f.host,
+    node_uuid: f.nodeUuid,
+    node_name: f.nodeName,
+    port: f.port,
+    pids: f.processes.map((p) => p.pid),
+    processes: f.processes.map((p) => ({ pid: p.pid, start_ticks: p.startTicks, command: p.command })),
+    paths: f.paths,
+    expected: f.expected,
+    actual: f.actual,
+    message: f.message,
+    evidence: f.evidence,
+    remedy: f.remedy,
+    depends_on: f.dependsOn,
+  };
+}
+
+export function renderJson(report: FleetReport, meta: RenderMeta): string {
+  const counts = countBySeverity(report);
+  const byKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
+  for (const f of report.findings) byKind[f.kind] += 1;
+  const document = {
+    schema: JSON_SCHEMA,
+    version: meta.version,
+    started_at: meta.startedAt,
+    finished_at: meta.finishedAt,
+    duration_ms: meta.durationMs,
+    ironic: { endpoint: meta.endpoint, api_version: meta.apiVersion, error: meta.error ?? null },
+    exit_code: meta.exitCode ?? exitCodeFor(report),
+    summary: {
+      hosts_scanned: report.hostsScanned,
+      hosts_unreachable: report.hostsUnreachable,
+      nodes: report.nodesSeen,
+      nodes_console_enabled: report.nodesConsoleEnabled ?? null,
+      consoles: report.consolesSeen,
+      findings: report.findings.length,
+      critical: counts.critical,
+      warning: counts.warning,
+      info: counts.info,
+      by_kind: byKind,
+    },
+    hosts: meta.hosts.map(summarizeHost).map((h) => ({
+      name: h.name,
+      ok: h.ok,
+      error: h.error,
+      duration_ms: h.durationMs,
+      conductor: h.conductor,
+    })),
+    findings: report.findings.map(findingJson),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

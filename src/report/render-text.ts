@@ -1,0 +1,84 @@
+import type { Finding, FleetReport, Severity } from '../compare/types.js';
+import type { DesiredState } from '../desire/types.js';
+import { assertNever } from '../errors.js';
+import { countBySeverity, nodeCell, pidsCell, plural, portCell } from './finding-cells.js';
+import type { Style } from './style.js';
+
+export interface TextOptions {
+  readonly by: 'host' | 'node';
+  readonly style: Style;
+  /** Lets `by: 'node'` headings show a node's name and uuid even where a finding has only one. */
+  readonly desired?: DesiredState | undefined;
+}
+
+const HEADINGS = ['SEVERITY', 'KIND', 'NODE', 'PORT', 'PIDS', 'MESSAGE'] as const;
+
+function severityStyle(style: Style, severity: Severity): (text: string) => string {
+  switch (severity) {
+    case 'critical':
+      return style.critical;
+    case 'warning':
+      return style.warning;
+    case 'info':
+      return style.info;
+    default:
+      return assertNever(severity, 'severity');
+  }
+}
+
+/** Columns padded on the plain text, coloured afterwards, so escape codes never skew widths. */
+function table(findings: readonly Finding[], by: 'host' | 'node', style: Style): string[] {
+  const rows = findings.map((f) => [f.severity, f.kind, by === 'host' ? nodeCell(f) : (f.host ?? '-'), portCell(f), pidsCell(f), f.message]);
+  const headings = HEADINGS.map((h) => (h === 'NODE' && by === 'node' ? 'HOST' : h));
+  const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string[] =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)));
+  const out = [`  ${style.dim(line(headings).join('  '))}`];
+  findings.forEach((f, index) => {
+    const [severity = '', ...rest] = line(rows[index] ?? []);
+    out.push(`  ${[severityStyle(style, f.severity)(severity), ...rest].join('  ')}`);
+  });
+  return out;
+}
+
+function groupKey(f: Finding, by: 'host' | 'node'): string {
+  return by === 'host' ? (f.host ?? '(fleet)') : (f.nodeUuid ?? f.nodeName ?? '(no node)');
+}
+
+function groupHeading(key: string, by: 'host' | 'node', findings: readonly Finding[], desired: DesiredState | undefined): string {
+  if (by === 'host') return key;
+  const node = desired?.nodes.find((n) => n.uuid === key);
+  const name = node?.name ?? findings.find((f) => f.nodeName !== null)?.nodeName ?? null;
+  const uuid = findings[0]?.nodeUuid ?? null;
+  if (name !== null && uuid !== null) return `${name} (${uuid})`;
+  return uuid ?? key;
+}
+
+/** `3 hosts scanned, 1 unreachable · 2 critical, 1 warning · 12 consoles, 40 nodes` */
+export function summaryLine(report: FleetReport): string {
+  const counts = countBySeverity(report);
+  const hosts = `${plural(report.hostsScanned, 'host')} scanned${report.hostsUnreachable > 0 ? `, ${report.hostsUnreachable} unreachable` : ''}`;
+  const severities = [
+    counts.critical > 0 ? `${counts.critical} critical` : null,
+    counts.warning > 0 ? plural(counts.warning, 'warning') : null,
+    counts.info > 0 ? `${counts.info} info` : null,
+  ].filter((s): s is string => s !== null);
+  return [hosts, severities.join(', ') || 'no findings', `${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')}`].join(' · ');
+}
+
+/** The human report: findings grouped by host (or node), then one summary line. */
+export function renderText(report: FleetReport, options: TextOptions): string {
+  const { style, by } = options;
+  if (report.findings.length === 0 && report.hostsUnreachable === 0) {
+    return `${style.ok(`All clean: ${plural(report.hostsScanned, 'host')}, ${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')} checked.`)}\n`;
+  }
+  const groups = new Map<string, Finding[]>();
+  for (const f of report.findings) groups.set(groupKey(f, by), [...(groups.get(groupKey(f, by)) ?? []), f]);
+  const sections = [...groups].map(([key, findings]) => ({ heading: groupHeading(key, by, findings, options.desired), findings }));
+  // Findings arrive sorted by host; by node, the sections are ordered by their heading.
+  if (by === 'node') sections.sort((a, b) => (a.heading < b.heading ? -1 : a.heading > b.heading ? 1 : 0));
+  const lines: string[] = [];
+  for (const { heading, findings } of sections) lines.push(style.bold(heading), ...table(findings, by, style), '');
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
