@@ -68,7 +68,7 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
     } else {
       const hosts = hostLine(line, at);
       problems.push(...hosts.problems);
-      for (const name of hosts.names) builder.addHost(group, name, hosts.vars);
+      for (const name of hosts.names) builder.addHost(group, name, hosts.vars, hosts.port);
     }
   });
 
@@ -83,6 +83,7 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
 interface HostLine {
   readonly names: readonly string[];
   readonly vars: readonly (readonly [string, Located])[];
+  readonly port?: Located;
   readonly problems: readonly string[];
 }
 
@@ -105,6 +106,6 @@ function hostLine(line: string, at: string): HostLine {
   }
   const parsed = parseHostPattern(pattern);
   if (!parsed.ok) return { names: [], vars, problems: [...problems, problemAt(at, parsed.error)] };
-  const port: [string, Located][] = parsed.port === undefined ? [] : [['ansible_port', { value: parsed.port, where: `${at}: ${pattern}` }]];
-  return { names: parsed.names, vars: [...port, ...vars], problems };
+  if (parsed.port === undefined) return { names: parsed.names, vars, problems };
+  return { names: parsed.names, vars, port: { value: parsed.port, where: `${at}: ${pattern}` }, problems };
 }

@@ -39,9 +39,13 @@ export class AnsibleModelBuilder {
     if (!this.groups.has(name)) this.groups.set(name, { hosts: [], children: [], vars: new Map() });
   }
 
-  /** Adds a host to a group; later variables of the same host win, as in Ansible. */
-  addHost(group: string, host: string, vars: readonly (readonly [string, Located])[] = []): void {
+  /**
+   * Adds a host to a group; later variables of the same host win, as in Ansible. A
+   * `host:port` port counts only where the host is first named, as in Ansible.
+   */
+  addHost(group: string, host: string, vars: readonly (readonly [string, Located])[] = [], port?: Located): void {
     this.addGroup(group);
+    if (port !== undefined && !this.hostVars.has(host)) this.addHostVars(host, [['ansible_port', port]]);
     const members = this.groups.get(group)?.hosts;
     if (members !== undefined && !members.includes(host)) members.push(host);
     this.addHostVars(host, vars);

@@ -46,9 +46,9 @@ export function parseAnsibleYaml(doc: YamlInventoryText, source: string): { mode
         problems.push(problemFor(hostPath, parsed.error));
         continue;
       }
-      const port = parsed.port === undefined ? [] : [['ansible_port', located(hostPath, parsed.port)] as const];
+      const port = parsed.port === undefined ? undefined : located(hostPath, parsed.port);
       const own = vars(hostVars, hostPath);
-      for (const host of parsed.names) builder.addHost(name, host, [...port, ...own]);
+      for (const host of parsed.names) builder.addHost(name, host, own, port);
     }
     for (const [key, value] of vars(definition['vars'], [...path, 'vars'])) builder.setGroupVar(name, key, value);
     const children = definition['children'];
