@@ -8,6 +8,8 @@ import type { HostSpec } from '../inventory/types.js';
 import { firstLine, seconds } from './ssh-hop.js';
 import type { ExecOptions, ExecResult, RemoteShell } from './types.js';
 
+const CLOSED_HERE = 'closed by console-doctor';
+
 export class SshShell implements RemoteShell {
   readonly host: HostSpec;
   /** Jump host connections first, the target's last. */
@@ -32,7 +34,8 @@ export class SshShell implements RemoteShell {
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
     const client = this.clients[this.clients.length - 1];
     if (client === undefined || this.closedBecause !== undefined) {
-      return Promise.reject(new UnreachableError(`${this.host.name}: connection lost (${this.closedBecause ?? 'closed'})`));
+      const why = this.closedBecause === CLOSED_HERE ? 'connection already closed' : `connection lost (${this.closedBecause})`;
+      return Promise.reject(new UnreachableError(`${this.host.name}: ${why}`));
     }
     return new Promise((resolve, reject) => {
       client.exec(command, (error, channel) => {
@@ -46,7 +49,7 @@ export class SshShell implements RemoteShell {
   }
 
   close(): void {
-    this.closedBecause ??= 'closed';
+    this.closedBecause ??= CLOSED_HERE;
     for (const client of [...this.clients].reverse()) client.end();
   }
 
@@ -57,11 +60,13 @@ export class SshShell implements RemoteShell {
       let code: number | null = null;
       let signal: string | undefined;
       let sawExit = false;
-      let timedOut = false;
+      let settled = false;
       const timer = setTimeout(() => {
-        timedOut = true;
-        // End the remote command (OpenSSH honours signal requests), then the channel.
-        channel.signal('KILL');
+        // Answer now rather than when the server confirms: OpenSSH ignores signal requests
+        // for root logins and keeps the channel until the command ends by itself.
+        settled = true;
+        reject(new UnreachableError(`${this.host.name}: command timed out after ${seconds(timeoutMs)}`));
+        killRemoteCommand(channel);
         channel.close();
       }, timeoutMs);
       channel.on('data', (chunk: Buffer) => out.push(chunk));
@@ -73,9 +78,9 @@ export class SshShell implements RemoteShell {
       });
       channel.on('close', () => {
         clearTimeout(timer);
-        if (timedOut) {
-          reject(new UnreachableError(`${this.host.name}: command timed out after ${seconds(timeoutMs)}`));
-        } else if (!sawExit && this.closedBecause !== undefined) {
+        if (settled) return;
+        settled = true;
+        if (!sawExit && this.closedBecause !== undefined) {
           reject(new UnreachableError(`${this.host.name}: connection lost during a command (${this.closedBecause})`));
         } else {
           resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal });
@@ -88,5 +93,28 @@ export class SshShell implements RemoteShell {
 
   private lostOr(message: string): string {
     return this.closedBecause !== undefined ? `connection lost (${this.closedBecause})` : firstLine(message);
+  }
+}
+
+/** What ssh2 keeps private but is needed to signal a channel whose input is already closed. */
+interface ChannelInternals {
+  readonly outgoing?: { readonly id: number; readonly state: string };
+  readonly _client?: { readonly _protocol?: { signal(id: number, name: string): void } };
+}
+
+/**
+ * Sends a KILL signal request (RFC 4254 6.9). OpenSSH kills the session's process group,
+ * but only for non-root logins ("session signalling requires privilege separation").
+ * ssh2's `channel.signal()` refuses once stdin is ended, which every exec does at once, so
+ * this goes to the protocol layer directly.
+ */
+function killRemoteCommand(channel: ClientChannel): void {
+  const internals = channel as unknown as ChannelInternals;
+  const outgoing = internals.outgoing;
+  if (outgoing?.state !== 'open') return;
+  try {
+    internals._client?._protocol?.signal(outgoing.id, 'KILL');
+  } catch {
+    /* the connection is going away; closing the channel is all that is left */
   }
 }
