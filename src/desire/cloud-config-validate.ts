@@ -68,16 +68,15 @@ export function validateCloudEntry(
   };
 
   const rawType = top('auth_type');
-  let type: IronicAuth['type'] = inferAuthType(auth);
+  let type: IronicAuth['type'] | undefined = inferAuthType(auth);
   if (rawType !== undefined) {
-    const known = AUTH_ALIASES[rawType];
-    if (known === undefined) report('auth_type', `unsupported auth_type ${JSON.stringify(rawType)} (one of: ${Object.keys(AUTH_ALIASES).join(', ')})`);
-    else type = known;
+    type = AUTH_ALIASES[rawType];
+    if (type === undefined) report('auth_type', `unsupported auth_type ${JSON.stringify(rawType)} (one of: ${Object.keys(AUTH_ALIASES).join(', ')})`);
   }
 
   const endpointPath = entry['baremetal_endpoint_override'] !== undefined ? 'baremetal_endpoint_override' : entry['endpoint'] !== undefined ? 'endpoint' : 'auth.endpoint';
   const endpoint = meta.endpointOverride ?? url(top('baremetal_endpoint_override') ?? top('endpoint') ?? a('endpoint'), endpointPath);
-  const why = `auth_type ${type}`;
+  const why = `auth_type ${type ?? '?'}`;
   const authUrl = (): string => required(url(a('auth_url'), 'auth.auth_url'), 'auth.auth_url', why);
   const user = (): KeystoneUser => compact({
     id: a('user_id'), name: a('username'), domainId: a('user_domain_id') ?? a('domain_id'), domainName: a('user_domain_name') ?? a('domain_name'),
@@ -107,8 +106,11 @@ export function validateCloudEntry(
     }
   };
 
-  let authConfig: IronicAuth;
+  let authConfig: IronicAuth = { type: 'none' };
+  // An unknown auth_type says nothing about which keys are needed: report it alone.
   switch (type) {
+    case undefined:
+      break;
     case 'none':
       needEndpoint();
       authConfig = { type };
