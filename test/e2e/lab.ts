@@ -1,0 +1,217 @@
+/**
+ * Driver of the end-to-end lab (test/e2e/lab): a real three-conductor Ironic in network
+ * namespaces. Tests bring it up, break it with a scenario script, look at it from the
+ * inside (the API, each host's own `ps`) and run the BUILT tool in the hub namespace,
+ * where the API is on 127.0.0.1:6385 and the hosts' sshd on 10.254.77.11-13.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const LAB_SRC = join(REPO, 'test/e2e/lab');
+export const LAB_DIR = process.env.CDLAB_DIR ?? '/run/cdlab';
+export const HUB_NS = 'cdlab-hub';
+export const LAB_HOSTS = ['conductor-a', 'conductor-b', 'conductor-c'] as const;
+export type LabHost = (typeof LAB_HOSTS)[number];
+
+export const SCENARIOS = [
+  'conductor-killed',
+  'conductor-stopped',
+  'conductor-restarted',
+  'console-disabled-leftover',
+  'node-deleted',
+  'duplicate-daemon',
+  'stale-pidfile',
+  'port-taken',
+] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface LabPaths {
+  readonly dir: string;
+  readonly inventory: string;
+  readonly knownHosts: string;
+  readonly clientKey: string;
+}
+
+export const LAB: LabPaths = {
+  dir: LAB_DIR,
+  inventory: join(LAB_DIR, 'inventory.ini'),
+  knownHosts: join(LAB_DIR, 'known_hosts'),
+  clientKey: join(LAB_DIR, 'client_key'),
+};
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cmd: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { ...process.env, CDLAB_DIR: LAB_DIR, ...options.env },
+    input: options.input,
+    maxBuffer: 64 * 1024 * 1024,
+    cwd: REPO,
+  });
+  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`, { cause: r.error });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+function runOk(cmd: string, args: readonly string[]): RunResult {
+  const r = run(cmd, args);
+  if (r.code !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.stderr.slice(-3000)}`);
+  }
+  return r;
+}
+
+function labScript(script: string, args: readonly string[] = []): RunResult {
+  return runOk('bash', [join(LAB_SRC, script), ...args]);
+}
+
+/** Bring the lab up (a no-op when it is up already). */
+export function labUp(): LabPaths {
+  labScript('up.sh');
+  return LAB;
+}
+
+export function labDown(): void {
+  labScript('down.sh');
+}
+
+/** Down and up again: a known good lab. */
+export function labReset(): LabPaths {
+  labScript('reset.sh');
+  return LAB;
+}
+
+// ---- what the scenario scripts write -------------------------------------------------
+
+export interface LabNode {
+  readonly uuid: string;
+  readonly name: string;
+  readonly provision_state: string;
+  readonly console_enabled: boolean;
+  readonly console_interface: string;
+  readonly conductor: string | null;
+  readonly driver_info: Record<string, unknown>;
+  readonly driver_internal_info: Record<string, unknown>;
+}
+
+export interface LabConductor {
+  readonly hostname: string;
+  readonly alive: boolean;
+}
+
+/** A console listener as the lab recognises it (session children and helpers left out). */
+export interface LabDaemon {
+  readonly pid: number;
+  readonly type: 'socat' | 'shellinabox';
+  readonly port: number;
+}
+
+/** node uuid -> listeners, per host; null for a host whose machine is not running. */
+export type LabDaemons = Record<LabHost, Record<string, LabDaemon[]> | null>;
+
+export interface LabState {
+  readonly nodes: readonly LabNode[];
+  readonly conductors: readonly LabConductor[];
+  readonly daemons: LabDaemons;
+}
+
+export interface ScenarioFacts {
+  readonly scenario: ScenarioName;
+  readonly before: LabState;
+  readonly after: LabState;
+  readonly settle_seconds: number;
+  /** Which conductor the scenario killed, stopped or restarted. */
+  readonly victim?: LabHost;
+  /** The owner of the node the scenario broke (duplicate-daemon, port-taken). */
+  readonly owner?: LabHost;
+  /** The host the scenario broke (stale-pidfile). */
+  readonly host?: LabHost;
+  readonly node?: string;
+  readonly port?: number;
+  readonly path?: string;
+  readonly pid?: number;
+  readonly squatter_pid?: number;
+  readonly killed_pid?: number;
+}
+
+/** Run one scenario script against the running lab and return what it wrote. */
+export function runScenario(name: ScenarioName): ScenarioFacts {
+  labScript(`scenarios/${name}.sh`);
+  return JSON.parse(readFileSync(join(LAB_DIR, 'facts', `${name}.json`), 'utf8')) as ScenarioFacts;
+}
+
+/** Nodes, conductors and every host's console daemons, now. */
+export function labState(): LabState {
+  return JSON.parse(labPy(['state'])) as LabState;
+}
+
+/** Why the lab's consoles are not where Ironic wants them ([] when they are). */
+export function labUnsettled(): string[] {
+  return JSON.parse(labPy(['unsettled'])) as string[];
+}
+
+function labPy(args: readonly string[]): string {
+  return runOk('ip', ['netns', 'exec', HUB_NS, '/usr/bin/python3', join(LAB_SRC, 'ironic_lab.py'), ...args]).stdout;
+}
+
+// ---- looking inside -------------------------------------------------------------------
+
+export interface IronicResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Call the lab's Ironic API from the hub namespace, at microversion 1.82. */
+export function ironic(method: string, path: string, body?: unknown): IronicResponse {
+  const args = ['netns', 'exec', HUB_NS, 'curl', '-sS', '-X', method, '-w', '\n%{http_code}',
+    '-H', 'X-OpenStack-Ironic-API-Version: 1.82', '-H', 'Content-Type: application/json'];
+  if (body !== undefined) args.push('--data', JSON.stringify(body));
+  args.push(`http://127.0.0.1:6385${path}`);
+  const out = runOk('ip', args).stdout;
+  const cut = out.lastIndexOf('\n');
+  const text = out.slice(0, cut);
+  return { status: Number(out.slice(cut + 1)), body: text === '' ? null : (JSON.parse(text) as unknown) };
+}
+
+export interface HostProcess {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly args: string;
+}
+
+/** One lab host's process list, as its own `ps` shows it (pids of its PID namespace). */
+export function hostPs(host: LabHost): HostProcess[] {
+  const init = readFileSync(join(LAB_DIR, 'hosts', host.replace('conductor-', ''), 'init.pid'), 'utf8').trim();
+  const out = runOk('nsenter', ['-t', init, '-p', '-m', '--', 'ps', '-eo', 'pid=,ppid=,args=', '-ww']).stdout;
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+}
+
+/** Whether a pid of a lab host is alive (not a zombie). */
+export function hostPidAlive(host: LabHost, pid: number): boolean {
+  return hostPs(host).some((p) => p.pid === pid);
+}
+
+// ---- the tool ---------------------------------------------------------------------------
+
+/** Run the BUILT tool (bin/console-doctor.js) inside the hub namespace with the lab's env. */
+export function runTool(args: readonly string[]): RunResult {
+  return run('ip', ['netns', 'exec', HUB_NS, 'env', 'OS_AUTH_TYPE=none', 'OS_ENDPOINT=http://127.0.0.1:6385',
+    'NO_COLOR=1', `XDG_STATE_HOME=${join(LAB_DIR, 'tool-state')}`,
+    process.execPath, join(REPO, 'bin/console-doctor.js'), ...args]);
+}
+
+/** The options every lab run of the tool needs. */
+export function labToolArgs(): string[] {
+  return ['-i', LAB.inventory, '--known-hosts-file', LAB.knownHosts];
+}

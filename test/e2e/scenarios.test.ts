@@ -1,0 +1,294 @@
+/**
+ * End-to-end: a real three-conductor Ironic, broken the ways operators meet in production
+ * (reference/openstack-dev-2017-03-ironic-consoles.txt), then scanned and fixed by the
+ * built tool. Each scenario gets a fresh lab (reset takes about 20 s).
+ *
+ * Two kinds of assertions, kept apart:
+ *  - LAB-SIDE: the lab really shows the problem (Ironic's view, each host's own `ps`);
+ *  - TOOL-SIDE: what `scan --format json` and `fix --yes` must do (the contract section
+ *    below: adjust it there if the JSON output changes).
+ *
+ * Needs root, the packages of test/e2e/lab/packages.txt and `npm run build`.
+ * CDLAB_KEEP=1 leaves the last lab up for debugging.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  hostPidAlive,
+  ironic,
+  LAB_DIR,
+  LAB_HOSTS,
+  labDown,
+  labReset,
+  labUp,
+  labState,
+  labToolArgs,
+  labUnsettled,
+  runScenario,
+  runTool,
+  SCENARIOS,
+  type LabDaemon,
+  type LabHost,
+  type LabNode,
+  type LabState,
+  type ScenarioFacts,
+  type ScenarioName,
+} from './lab.js';
+
+// ---- facts of a lab state ----------------------------------------------------------------
+
+const nodeOf = (state: LabState, uuid: string): LabNode | undefined => state.nodes.find((n) => n.uuid === uuid);
+const daemonsOn = (state: LabState, host: LabHost): Record<string, LabDaemon[]> => state.daemons[host] ?? {};
+const aliveConductors = (state: LabState): string[] => state.conductors.filter((c) => c.alive).map((c) => c.hostname);
+const expectedPort = (node: LabNode): unknown =>
+  node.driver_info['ipmi_terminal_port'] ?? node.driver_internal_info['allocated_ipmi_terminal_port'];
+
+/** Hosts other than `host` holding a daemon for `uuid`. */
+function copiesElsewhere(state: LabState, uuid: string, host: LabHost): LabHost[] {
+  return LAB_HOSTS.filter((h) => h !== host && (daemonsOn(state, h)[uuid]?.length ?? 0) > 0);
+}
+
+/** Daemons of other hosts for nodes Ironic maps to `owner`: left by a takeover. */
+function takeoverCopies(state: LabState, owner: LabHost): Array<{ host: LabHost; uuid: string }> {
+  return LAB_HOSTS.filter((h) => h !== owner).flatMap((host) =>
+    Object.keys(daemonsOn(state, host))
+      .filter((uuid) => nodeOf(state, uuid)?.conductor === owner)
+      .map((uuid) => ({ host, uuid })),
+  );
+}
+
+/** Daemons that are right: on the owner, console enabled, the one on the expected port. */
+function rightDaemons(state: LabState): Array<{ host: LabHost; uuid: string; pid: number }> {
+  return state.nodes.flatMap((node) => {
+    if (!node.console_enabled || node.conductor === null) return [];
+    const host = node.conductor as LabHost;
+    const onOwner = daemonsOn(state, host)[node.uuid] ?? [];
+    const right = onOwner.filter((d) => d.port === expectedPort(node));
+    return right.length === 1 ? [{ host, uuid: node.uuid, pid: right[0]!.pid }] : [];
+  });
+}
+
+// ---- LAB-SIDE: the lab reproduces the problem ------------------------------------------------
+
+const labFacts: Record<ScenarioName, (f: ScenarioFacts) => void> = {
+  'conductor-killed': (f) => expectVictimGoneDaemonsStay(f),
+  'conductor-stopped': (f) => expectVictimGoneDaemonsStay(f),
+  'conductor-restarted': (f) => {
+    const victim = f.victim!;
+    expect(aliveConductors(f.after)).toContain(victim);
+    const mine = f.after.nodes.filter((n) => n.console_enabled && n.conductor === victim);
+    for (const node of mine) expect(daemonsOn(f.after, victim)[node.uuid], node.name).toHaveLength(1);
+    const active = mine.filter((n) => n.provision_state === 'active');
+    expect(active.length).toBeGreaterThan(0);
+    for (const node of active) expect(copiesElsewhere(f.after, node.uuid, victim), node.name).toHaveLength(1);
+  },
+  'console-disabled-leftover': (f) => {
+    const node = nodeOf(f.after, f.node!)!;
+    expect(node.console_enabled).toBe(false);
+    expect(daemonsOn(f.after, f.victim!)[f.node!]).toHaveLength(1);
+    expect(aliveConductors(f.after)).toContain(f.victim);
+  },
+  'node-deleted': (f) => {
+    expect(nodeOf(f.after, f.node!)).toBeUndefined();
+    expect(ironic('GET', `/v1/nodes/${f.node}`).status).toBe(404);
+    expect(daemonsOn(f.after, f.victim!)[f.node!]).toHaveLength(1);
+  },
+  'duplicate-daemon': (f) => {
+    const copies = daemonsOn(f.after, f.owner!)[f.node!] ?? [];
+    expect(copies).toHaveLength(2);
+    expect(new Set(copies.map((d) => d.port)).size).toBe(2);
+    expect(copies.filter((d) => d.port === expectedPort(nodeOf(f.after, f.node!)!))).toHaveLength(1);
+  },
+  'stale-pidfile': (f) => {
+    const file = join(LAB_DIR, 'hosts', f.host!.replace('conductor-', ''), 'tmp', `${f.node}.pid`);
+    expect(readFileSync(file, 'utf8').trim()).toBe(String(f.pid));
+    expect(hostPidAlive(f.host!, f.pid!)).toBe(false);
+    expect(nodeOf(f.after, f.node!)!.conductor).not.toBe(f.host);
+  },
+  'port-taken': (f) => {
+    expect(hostPidAlive(f.owner!, f.squatter_pid!)).toBe(true);
+    expect(hostPidAlive(f.owner!, f.killed_pid!)).toBe(false);
+    expect(daemonsOn(f.after, f.owner!)[f.node!]).toBeUndefined();
+    expect(nodeOf(f.after, f.node!)!.console_enabled).toBe(true);
+  },
+};
+
+/** After a conductor dies or stops: its daemons stay; ACTIVE nodes get a copy elsewhere. */
+function expectVictimGoneDaemonsStay(f: ScenarioFacts): void {
+  const victim = f.victim!;
+  expect(aliveConductors(f.after)).not.toContain(victim);
+  const left = daemonsOn(f.before, victim);
+  expect(Object.keys(left).length).toBeGreaterThan(0);
+  for (const [uuid, daemons] of Object.entries(left)) {
+    expect(daemonsOn(f.after, victim)[uuid]?.map((d) => d.pid), uuid).toEqual(daemons.map((d) => d.pid));
+    const node = nodeOf(f.after, uuid)!;
+    expect(node.conductor).not.toBe(victim);
+    expect(node.console_enabled).toBe(true);
+    const copies = copiesElsewhere(f.after, uuid, victim);
+    expect(copies, node.name).toEqual(node.provision_state === 'active' ? [node.conductor] : []);
+  }
+}
+
+// ---- TOOL-SIDE contract (adjust here when the CLI's JSON changes) ---------------------------
+
+interface ToolFinding {
+  readonly kind: string;
+  readonly severity: string;
+  readonly host: string | null;
+  readonly node_uuid: string | null;
+}
+interface ScanOutput {
+  readonly schema: string;
+  readonly findings: readonly ToolFinding[];
+  readonly exit_code: number;
+}
+interface Expected {
+  readonly kind: string;
+  readonly host: LabHost;
+  readonly node: string;
+  readonly severity?: 'critical' | 'warning';
+}
+
+function scan(): { code: number; output: ScanOutput; stderr: string } {
+  const r = runTool(['scan', ...labToolArgs(), '--format', 'json']);
+  let output: ScanOutput;
+  try {
+    output = JSON.parse(r.stdout) as ScanOutput;
+  } catch (error) {
+    throw new Error(`scan printed no JSON (exit ${r.code}): ${r.stdout.slice(0, 500)}\n${r.stderr.slice(-2000)}`, { cause: error });
+  }
+  expect(output.schema).toBe('console-doctor/scan@1');
+  expect(r.code).toBe(output.exit_code);
+  return { code: r.code, output, stderr: r.stderr };
+}
+
+const expectedFindings: Record<ScenarioName, (f: ScenarioFacts) => Expected[]> = {
+  'conductor-killed': (f) => victimLeftovers(f),
+  'conductor-stopped': (f) => victimLeftovers(f),
+  'conductor-restarted': (f) => copiesOf(f),
+  'console-disabled-leftover': (f) => [
+    { kind: 'console-disabled', host: f.victim!, node: f.node!, severity: 'critical' },
+    ...copiesOf(f),
+  ],
+  'node-deleted': (f) => [{ kind: 'unknown-node', host: f.victim!, node: f.node!, severity: 'critical' }, ...copiesOf(f)],
+  'duplicate-daemon': (f) => [{ kind: 'duplicate', host: f.owner!, node: f.node!, severity: 'critical' }],
+  'stale-pidfile': (f) => [{ kind: 'stale-pidfile', host: f.host!, node: f.node! }],
+  'port-taken': (f) => [{ kind: 'port-conflict', host: f.owner!, node: f.node! }],
+};
+
+/** Every daemon left on the dead conductor's host is wrong-host; its non-ACTIVE nodes are missing on the new owner. */
+function victimLeftovers(f: ScenarioFacts): Expected[] {
+  return Object.keys(daemonsOn(f.after, f.victim!)).flatMap((uuid): Expected[] => {
+    const node = nodeOf(f.after, uuid)!;
+    const wrong: Expected = { kind: 'wrong-host', host: f.victim!, node: uuid, severity: 'critical' };
+    if (node.provision_state === 'active') return [wrong];
+    return [wrong, { kind: 'missing', host: node.conductor as LabHost, node: uuid, severity: 'warning' }];
+  });
+}
+
+/** Copies that takeover conductors started while the victim was away are wrong-host. */
+function copiesOf(f: ScenarioFacts): Expected[] {
+  return takeoverCopies(f.after, f.victim!).map(({ host, uuid }) => ({ kind: 'wrong-host', host, node: uuid, severity: 'critical' }));
+}
+
+/** A credential file on a host that does not own its node may be reported too (not required). */
+function isStrayCredential(finding: ToolFinding, state: LabState): boolean {
+  if (finding.kind !== 'stray-credential' || finding.host === null || finding.node_uuid === null) return false;
+  const dir = join(LAB_DIR, 'hosts', finding.host.replace('conductor-', ''), 'tmp');
+  return existsSync(join(dir, `${finding.node_uuid}.pw`)) && nodeOf(state, finding.node_uuid)?.conductor !== finding.host;
+}
+
+function expectScanFindings(f: ScenarioFacts, expected: readonly Expected[]): void {
+  const { code, output } = scan();
+  const key = (k: string, h: string | null, n: string | null): string => `${k} ${h} ${n}`;
+  const actual = output.findings.map((x) => key(x.kind, x.host, x.node_uuid));
+  for (const e of expected) {
+    const found = output.findings.find((x) => key(x.kind, x.host, x.node_uuid) === key(e.kind, e.host, e.node));
+    expect(found, `expected ${key(e.kind, e.host, e.node)} among ${actual.join('; ')}`).toBeDefined();
+    if (e.severity) expect(found!.severity, key(e.kind, e.host, e.node)).toBe(e.severity);
+  }
+  const wanted = new Set(expected.map((e) => key(e.kind, e.host, e.node)));
+  const extra = output.findings.filter((x) => !wanted.has(key(x.kind, x.host, x.node_uuid)) && !isStrayCredential(x, f.after));
+  expect(extra, 'unexpected findings').toEqual([]);
+  const worst = output.findings.some((x) => x.severity === 'critical') ? 2 : output.findings.length > 0 ? 1 : 0;
+  expect(code).toBe(worst);
+}
+
+/** `fix --yes` repairs everything, and leaves alone what was right. */
+function expectFixRepairs(f: ScenarioFacts): void {
+  const right = rightDaemons(f.after);
+  const fix = runTool(['fix', ...labToolArgs(), '--yes']);
+  expect(fix.code, fix.stderr.slice(-2000)).toBe(0);
+
+  const again = scan();
+  expect(again.output.findings).toEqual([]);
+  expect(again.code).toBe(0);
+
+  const now = labState();
+  for (const node of f.after.nodes) {
+    expect(nodeOf(now, node.uuid)?.console_enabled, node.name).toBe(node.console_enabled);
+  }
+  for (const { host, uuid, pid } of right) {
+    expect(daemonsOn(now, host)[uuid]?.map((d) => d.pid), `${host} ${uuid}`).toEqual([pid]);
+  }
+  // Every enabled console runs exactly once in the whole lab, on its owner; nothing else runs.
+  for (const host of LAB_HOSTS) {
+    for (const [uuid, daemons] of Object.entries(daemonsOn(now, host))) {
+      const node = nodeOf(now, uuid);
+      expect(node?.console_enabled && node.conductor === host, `${host} still runs a daemon for ${uuid}`).toBe(true);
+      expect(daemons).toHaveLength(1);
+    }
+  }
+  expect(labUnsettled()).toEqual([]);
+}
+
+/** port-taken: the squatter is reported, never killed. */
+function expectSquatterSpared(f: ScenarioFacts): void {
+  runTool(['fix', ...labToolArgs(), '--yes']);
+  expect(hostPidAlive(f.owner!, f.squatter_pid!)).toBe(true);
+  const { output } = scan();
+  expect(output.findings.some((x) => x.kind === 'port-conflict' && x.host === f.owner && x.node_uuid === f.node)).toBe(true);
+}
+
+// Keeps the lab's own tmp layout honest: the tool will find pid files where Ironic puts them.
+describe('lab layout', () => {
+  it('each host has a private /tmp holding Ironic pid and password files', () => {
+    labUp();
+    const state = labState();
+    for (const node of state.nodes.filter((n) => n.console_enabled)) {
+      const dir = join(LAB_DIR, 'hosts', node.conductor!.replace('conductor-', ''), 'tmp');
+      expect(readdirSync(dir)).toEqual(expect.arrayContaining([`${node.uuid}.pid`, `${node.uuid}.pw`]));
+    }
+  });
+});
+
+// ---- the scenarios ---------------------------------------------------------------------
+
+const only = process.env.CDLAB_SCENARIOS?.split(',') ?? [...SCENARIOS];
+
+describe.each(SCENARIOS.filter((s) => only.includes(s)))('scenario %s', (name) => {
+  let facts: ScenarioFacts;
+
+  beforeAll(() => {
+    labReset();
+    facts = runScenario(name);
+  });
+
+  it('lab: reproduces the problem', () => {
+    labFacts[name](facts);
+  });
+
+  it('tool: scan --format json reports it', () => {
+    expectScanFindings(facts, expectedFindings[name](facts));
+  });
+
+  it(name === 'port-taken' ? 'tool: fix --yes spares the foreign listener' : 'tool: fix --yes repairs it, a new scan is clean', () => {
+    if (name === 'port-taken') expectSquatterSpared(facts);
+    else expectFixRepairs(facts);
+  });
+});
+
+afterAll(() => {
+  if (process.env.CDLAB_KEEP !== '1') labDown();
+});
