@@ -45,7 +45,9 @@ export function parseInventory(text: string, source: string, options: InventoryO
         throw new ConfigError(problemAt(source, `must be a mapping (console-doctor's own format or an Ansible inventory), got ${describeValue(value)}`));
       }
       if (looksLikeAnsibleYaml(value)) {
-        const { model, problems } = parseAnsibleYaml(parsed.document, source);
+        const asAnsible = parseYamlText(text, source, '1.1');
+        if (!asAnsible.ok) throw new ConfigError(asAnsible.problems);
+        const { model, problems } = parseAnsibleYaml(asAnsible.document, source);
         return finish(resolveAnsibleInventory(model, source, 'ansible-yaml', options.group), problems);
       }
       const own = parseOwnFormat(parsed.document, source);

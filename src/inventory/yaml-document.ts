@@ -17,10 +17,14 @@ export type YamlParse =
   | { readonly ok: true; readonly document: YamlInventoryText }
   | { readonly ok: false; readonly problems: readonly string[] };
 
-/** Parses YAML, reporting syntax errors and duplicate keys as `SOURCE:LINE: message`. */
-export function parseYamlText(text: string, source: string): YamlParse {
+/**
+ * Parses YAML, reporting syntax errors and duplicate keys as `SOURCE:LINE: message`.
+ * Ansible inventories are read as YAML 1.1, as Ansible (PyYAML) reads them, so that
+ * `yes`/`no`/`on`/`off` are booleans there; console-doctor's own format is YAML 1.2.
+ */
+export function parseYamlText(text: string, source: string, version: '1.1' | '1.2' = '1.2'): YamlParse {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, merge: true, prettyErrors: false, version });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     return {
