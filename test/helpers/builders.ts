@@ -5,6 +5,8 @@
  * derived from names, never from counters or randomness.
  */
 import { createHash } from 'node:crypto';
+import { compareFleet } from '../../src/compare/compare-fleet.js';
+import type { Finding, FleetReport } from '../../src/compare/types.js';
 import type { ConductorInfo, DesiredNode, DesiredState } from '../../src/desire/types.js';
 import type { HostSpec } from '../../src/inventory/types.js';
 import type {
@@ -17,6 +19,7 @@ import type {
   ProcessInfo,
   UnmanagedProcess,
 } from '../../src/observe/types.js';
+import type { RenderMeta } from '../../src/report/render-meta.js';
 
 /** A stable, valid-looking v4 UUID for a name: `uuidFor('node-1')` is the same in every run. */
 export function uuidFor(name: string): string {
@@ -271,4 +274,73 @@ export function buildFailedScan(
   errorKind: 'auth' | 'unreachable' | 'config' | 'internal' = 'unreachable',
 ): HostScan {
   return { host, ok: false, error, errorKind, durationMs: 10_000 };
+}
+
+/** A finding as compare would make it; the id follows kind, host and node unless given. */
+export function buildFinding(overrides: Partial<Finding> = {}): Finding {
+  const kind = overrides.kind ?? 'wrong-host';
+  const host = overrides.host === undefined ? 'conductor-a' : overrides.host;
+  const nodeUuid = overrides.nodeUuid === undefined ? uuidFor('node-1') : overrides.nodeUuid;
+  return {
+    id: `${kind}:${host ?? '-'}:${nodeUuid ?? 'x'}`,
+    kind,
+    severity: 'critical',
+    host,
+    nodeUuid,
+    nodeName: 'node-1',
+    processes: [{ pid: 4242, startTicks: 500_242, command: 'socat -T600 -L/tmp/x.pid TCP4-LISTEN:10001' }],
+    port: 10001,
+    paths: [],
+    expected: null,
+    actual: null,
+    message: 'console of node node-1 runs on conductor-a, but Ironic maps the node to conductor-b',
+    evidence: [],
+    remedy: 'kill',
+    dependsOn: [],
+    ...overrides,
+  };
+}
+
+export function buildReport(overrides: Partial<FleetReport> = {}): FleetReport {
+  return { findings: [], hostsScanned: 3, hostsUnreachable: 0, nodesSeen: 40, consolesSeen: 12, nodesConsoleEnabled: 30, ...overrides };
+}
+
+/**
+ * conductor-a's conductor died: its console of `web-01` stays while conductor-b runs
+ * the new one; conductor-c could not be reached; conductor-b also has an unmanaged socat.
+ * One node name carries XML's special characters.
+ */
+export function buildSampleRun(): { report: FleetReport; meta: RenderMeta } {
+  const web = buildNode({ name: 'web-01', conductor: 'conductor-b', consolePort: 10001 });
+  const odd = buildNode({ name: `db<&"'>`, conductor: 'conductor-b', consolePort: 10002, provisionState: 'available' });
+  const scans = [
+    buildScan(buildObservation({ host: 'conductor-a', consoles: [buildDaemon({ nodeUuid: web.uuid, port: 10001, pid: 3100 })] }), 140),
+    buildScan(
+      buildObservation({
+        host: 'conductor-b',
+        consoles: [buildDaemon({ nodeUuid: web.uuid, port: 10001, pid: 3200 })],
+        unmanaged: [buildUnmanaged({ pid: 8001 })],
+      }),
+      95,
+    ),
+    buildFailedScan('conductor-c', 'conductor-c: connect ETIMEDOUT 127.0.0.3:22'),
+  ];
+  const report = compareFleet({
+    desired: buildDesired({
+      nodes: [web, odd],
+      conductors: [buildConductor({ hostname: 'conductor-a', alive: false }), buildConductor({ hostname: 'conductor-b' }), buildConductor({ hostname: 'conductor-c' })],
+    }),
+    scans,
+    hosts: ['conductor-a', 'conductor-b', 'conductor-c'].map((name) => buildHostSpec({ name })),
+  });
+  const meta: RenderMeta = {
+    startedAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: '2025-01-01T00:00:12.500Z',
+    durationMs: 12_500,
+    version: '0.1.0',
+    apiVersion: '1.82',
+    endpoint: 'http://127.0.0.1:6385',
+    hosts: scans,
+  };
+  return { report, meta };
 }
