@@ -1,7 +1,7 @@
 /**
  * Reading and appending known_hosts files: the I/O around the pure parser in known-hosts.ts.
  */
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -43,18 +43,29 @@ async function readOne(file: string): Promise<KnownHostsRead> {
   }
 }
 
+/** Appends run one after another, so parallel connections to one new jump host add one line. */
+let appending: Promise<void> = Promise.resolve();
+
 /**
  * Appends one line as accept-new does: creates the directory 0700 and the file 0600 when
- * missing, and starts on a new line when the file does not end with one.
+ * missing, starts on a new line when the file does not end with one, and skips a line the
+ * file already holds.
  */
-export async function appendKnownHost(file: string, line: string): Promise<void> {
+export function appendKnownHost(file: string, line: string): Promise<void> {
+  const next = appending.then(() => appendOnce(file, line));
+  appending = next.catch(() => undefined);
+  return next;
+}
+
+async function appendOnce(file: string, line: string): Promise<void> {
   try {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const size = await stat(file).then(
-      (info) => info.size,
-      () => 0,
-    );
-    const needsNewline = size > 0 && !(await readFile(file, 'utf8')).endsWith('\n');
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    if (text.split(/\r?\n/).includes(line)) return;
+    const needsNewline = text.length > 0 && !text.endsWith('\n');
     await appendFile(file, `${needsNewline ? '\n' : ''}${line}\n`, { mode: 0o600 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';

@@ -120,6 +120,25 @@ describe('exec', () => {
     });
   });
 
+  it('notices a host that stops answering keepalives, and says so', async () => {
+    const shell = await createConnector(options({ keepaliveIntervalMs: 200 })).connect(host());
+    // The shell's parent is the sshd process serving this connection (a child of our sshd).
+    const sessionPid = Number((await shell.exec('echo $PPID')).stdout.trim());
+    expect(sessionPid).toBeGreaterThan(1);
+    process.kill(sessionPid, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const error = await shell.exec('echo never', { timeoutMs: 10_000 }).catch((caught: Error) => caught);
+      expect(error).toBeInstanceOf(UnreachableError);
+      expect((error as Error).message).toMatch(/^conductor-a: (cannot start a command: )?connection lost( during a command)? \(no keepalive answer\)$/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      await expect(shell.exec('true')).rejects.toThrow('conductor-a: connection lost (no keepalive answer)');
+    } finally {
+      process.kill(sessionPid, 'SIGKILL');
+      shell.close();
+    }
+  });
+
   it('refuses commands after close', async () => {
     const shell = await createConnector(options()).connect(host());
     shell.close();

@@ -116,6 +116,13 @@ describe('known_hosts files', () => {
     expect(readFileSync(file, 'utf8')).toBe(`a ${known.line}\nb ${other.line}\n`);
   });
 
+  it('adds a line once when parallel connections meet the same new host', async () => {
+    const file = join(dir, 'parallel', 'known_hosts');
+    await Promise.all([1, 2, 3].map(() => appendKnownHost(file, `${name} ${known.line}`)));
+    await appendKnownHost(file, `${name} ${other.line}`);
+    expect(readFileSync(file, 'utf8')).toBe(`${name} ${known.line}\n${name} ${other.line}\n`);
+  });
+
   it('names the file when it cannot write', async () => {
     const blocker = join(dir, 'blocker');
     writeFileSync(blocker, '');
