@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader gives only its default export.
+const { utils } = ssh2;
 import { AuthError } from '../errors.js';
 
 /** OpenSSH's default identities that console-doctor offers when the inventory names none. */

@@ -4,7 +4,10 @@
  */
 import { connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader gives only its default export.
+const { Client: SshClient } = ssh2;
 import { AuthError, ConfigError, UnreachableError } from '../errors.js';
 import { HopAuthentication, type AuthSources } from './ssh-auth.js';
 import { decideHostKey, type KnownHostsMode } from './host-key-policy.js';
@@ -70,7 +73,7 @@ export async function openHop(request: HopRequest): Promise<Client> {
   const preferredTypes = knownKeyTypes(known.entries, name);
 
   return new Promise<Client>((resolve, reject) => {
-    const client = new Client();
+    const client = new SshClient();
     const socket = request.sock ?? tcpConnect({ host: endpoint.address, port: endpoint.port });
     let phase: 'tcp' | 'ssh' | 'auth' = request.sock ? 'ssh' : 'tcp';
     let hostKeyProblem: Error | undefined;
@@ -87,6 +90,7 @@ export async function openHop(request: HopRequest): Promise<Client> {
     };
     const startTimer = (): void => {
       clearTimeout(timer);
+      if (settled) return;
       timer = setTimeout(() => fail(new UnreachableError(`${where}: ${timeoutMessage(phase, request.connectTimeoutMs)}`)), request.connectTimeoutMs);
     };
     const auth = new HopAuthentication({
