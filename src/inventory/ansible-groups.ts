@@ -21,7 +21,28 @@ export function groupDepths(model: AnsibleModel): { depths: ReadonlyMap<string, 
     for (const child of model.groups.get(name)?.children ?? []) visit(child, depth + 1, [...path, name]);
   };
   visit('all', 0, []);
+  cycle ??= findCycle(model);
   return cycle === undefined ? { depths } : { depths, cycle };
+}
+
+/** A cycle of groups that `all` does not reach (groups that are each other's children). */
+function findCycle(model: AnsibleModel): string[] | undefined {
+  const done = new Set<string>();
+  const walk = (name: string, path: readonly string[]): string[] | undefined => {
+    if (path.includes(name)) return [...path.slice(path.indexOf(name)), name];
+    if (done.has(name)) return undefined;
+    for (const child of model.groups.get(name)?.children ?? []) {
+      const found = walk(child, [...path, name]);
+      if (found !== undefined) return found;
+    }
+    done.add(name);
+    return undefined;
+  };
+  for (const name of model.groups.keys()) {
+    const found = walk(name, []);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Hosts of a group and of all its descendants, in inventory order. */

@@ -19,6 +19,8 @@ export function resolveAnsibleInventory(
   source: string,
   format: 'ansible-yaml' | 'ansible-ini' | 'ansible-json',
   group: string | undefined,
+  /** True when reading the file already found problems: then an empty result is their consequence, not news. */
+  alreadyFailed = false,
 ): AnsibleResolution {
   const empty: Inventory = { source, format, hosts: [], ssh: DEFAULT_SSH, ironic: undefined };
   const { depths, cycle } = groupDepths(model);
@@ -26,7 +28,7 @@ export function resolveAnsibleInventory(
     return { inventory: empty, notes: [], problems: [problemAt(source, `groups are their own children: ${cycle.join(' → ')}`)] };
   }
   if (model.hostOrder.length === 0) {
-    return { inventory: empty, notes: [], problems: [problemAt(source, 'empty inventory: no hosts')] };
+    return { inventory: empty, notes: [], problems: alreadyFailed ? [] : [problemAt(source, 'empty inventory: no hosts')] };
   }
   const choice = chooseGroup(model, source, group);
   if (!choice.ok) return { inventory: empty, notes: [], problems: [choice.problem] };

@@ -31,11 +31,11 @@ export function parseInventory(text: string, source: string, options: InventoryO
     case 'json': {
       const value = parseJson(text, source);
       const { model, problems } = parseAnsibleJson(value, source);
-      return finish(resolveAnsibleInventory(model, source, 'ansible-json', options.group), problems);
+      return finish(resolveAnsibleInventory(model, source, 'ansible-json', options.group, problems.length > 0), problems);
     }
     case 'ini': {
       const { model, problems } = parseAnsibleIni(text, source);
-      return finish(resolveAnsibleInventory(model, source, 'ansible-ini', options.group), problems);
+      return finish(resolveAnsibleInventory(model, source, 'ansible-ini', options.group, problems.length > 0), problems);
     }
     case 'yaml': {
       const parsed = parseYamlText(text, source);
@@ -48,7 +48,7 @@ export function parseInventory(text: string, source: string, options: InventoryO
         const asAnsible = parseYamlText(text, source, '1.1');
         if (!asAnsible.ok) throw new ConfigError(asAnsible.problems);
         const { model, problems } = parseAnsibleYaml(asAnsible.document, source);
-        return finish(resolveAnsibleInventory(model, source, 'ansible-yaml', options.group), problems);
+        return finish(resolveAnsibleInventory(model, source, 'ansible-yaml', options.group, problems.length > 0), problems);
       }
       const own = parseOwnFormat(parsed.document, source);
       const groupProblem =

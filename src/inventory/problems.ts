@@ -22,10 +22,11 @@ export function problemWith(located: Located, message: string): string {
   return problemAt(located.where, message, located.line);
 }
 
-/** Throws one ConfigError naming every problem, in order and without repeats. */
+/** Throws one ConfigError naming every problem, without repeats, in the order of the file's lines. */
 export function throwIfProblems(problems: readonly string[]): void {
   if (problems.length === 0) return;
-  throw new ConfigError([...new Set(problems)]);
+  const lineOf = (problem: string): number => Number(/^[^:]*:(\d+):/.exec(problem)?.[1] ?? /\(line (\d+)\)$/.exec(problem)?.[1] ?? 0);
+  throw new ConfigError([...new Set(problems)].sort((a, b) => lineOf(a) - lineOf(b)));
 }
 
 /** How a bad value is shown in a message: strings quoted, objects by their kind. */
@@ -49,7 +50,9 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     }
   }
   const allowed = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= allowed ? ` (did you mean "${best}"?)` : '';
+  if (best !== undefined && bestDistance <= allowed) return ` (did you mean "${best}"?)`;
+  const extended = word.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
+  return extended === undefined ? '' : ` (did you mean "${extended}"?)`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -53,13 +53,19 @@ function keyOf(node: unknown): string | undefined {
   return isScalar(node) ? String(node.value) : undefined;
 }
 
+/**
+ * The node to point at for a path: a scalar value itself, but the key of a mapping or
+ * list value (which starts on the line after its key).
+ */
 function nodeAt(root: Node | null | undefined, path: YamlPath): Node | undefined {
   let node: Node | null | undefined = root;
-  for (const segment of path) {
+  for (const [i, segment] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.filter((item) => keyOf(item.key) === String(segment)).at(-1);
       if (pair === undefined) return node;
-      node = (pair.value as Node | null) ?? (pair.key as Node);
+      const value = pair.value as Node | null;
+      const last = i === path.length - 1;
+      node = value === null || (last && (isMap(value) || isSeq(value))) ? (pair.key as Node) : value;
     } else if (isSeq(node) && typeof segment === 'number') {
       node = (node.items[segment] as Node | undefined) ?? node;
     } else {
