@@ -17,12 +17,18 @@
  *   DONE                  the script ran to its end
  */
 import type { ProcessRef } from '../compare/types.js';
+import type { ContainerSpec } from '../inventory/types.js';
 import type { KillAction } from '../plan/types.js';
 import { shellQuote } from './shell-quote.js';
 
 export interface KillOptions {
   readonly termWaitMs?: number;
   readonly killWaitMs?: number;
+  /**
+   * The conductor's container (kolla): pids are the host's, so the kill runs on the host,
+   * but pid files are paths inside the container, so the pid file step runs there.
+   */
+  readonly container?: ContainerSpec | undefined;
 }
 
 export const DEFAULT_TERM_WAIT_MS = 5_000;
@@ -92,6 +98,23 @@ tree() {
 }
 `.replace(/\\\$/g, '$');
 
+/**
+ * Removes pid file $1 only while it names the listener, by host pid $2 or by its pid
+ * inside the container $3 (what a conductor in a container writes). Own process: it may run
+ * through `docker exec`.
+ */
+const PID_FILE_STEP = [
+  'if [ ! -e "$1" ]; then echo "PIDFILE absent"; exit 0; fi',
+  "c=''; { read -r c < \"$1\"; } 2>/dev/null; f=$1 l=$2 n=$3; set -- $c; c=${1-}",
+  'if [ -n "$c" ] && { [ "$c" = "$l" ] || [ "$c" = "$n" ]; }; then',
+  '  if rm -f -- "$f"; then echo "PIDFILE removed"; else echo "PIDFILE failed"; fi',
+  'else echo "PIDFILE kept"; fi',
+].join('\n');
+
+function fileRunner(container: ContainerSpec | undefined): string {
+  return container === undefined ? 'sh -c' : `${container.runtime} exec ${shellQuote(container.name)} sh -c`;
+}
+
 export function buildKillCommand(action: KillAction, options: KillOptions = {}): string {
   const [listener, ...others] = action.processes;
   if (listener === undefined) return 'echo DONE\n';
@@ -101,6 +124,7 @@ export function buildKillCommand(action: KillAction, options: KillOptions = {}):
   const lines = [
     FUNCTIONS,
     `L=${listener.pid} LT='' T='' NS='' LCL='' PF=${pidFile}`,
+    `PFS=${shellQuote(PID_FILE_STEP)}`,
     `ident ${identityArgs(listener)}; R=$?`,
     `if [ $R = 1 ]; then echo "SKIP pid-reused $L"; echo DONE; exit 0; fi`,
     // Re-list the tree now: sessions may have started since the scan.
@@ -111,12 +135,9 @@ export function buildKillCommand(action: KillAction, options: KillOptions = {}):
     `settle ${termPolls}`,
     `_r=$(left); if [ -n "$_r" ]; then kill -KILL $_r 2>/dev/null; settle ${killPolls}; fi`,
     `for _e in $T; do if same \${_e%%:*} \${_e#*:}; then echo "ALIVE \${_e%%:*}"; else echo "GONE \${_e%%:*}"; fi; done`,
+    // The pid file goes only once the listener is gone, and only while it still names it.
     `if [ -n "$PF" ]; then`,
-    `  _c=''; { read -r _c < "$PF"; } 2>/dev/null; set -- $_c; _c=\${1-}`,
-    `  if [ ! -e "$PF" ]; then echo "PIDFILE absent"`,
-    `  elif [ $R = 0 ] && same $L $LT; then echo "PIDFILE kept"`,
-    `  elif [ -n "$_c" ] && { [ "$_c" = "$L" ] || [ "$_c" = "$NS" ]; }; then if rm -f -- "$PF"; then echo "PIDFILE removed"; else echo "PIDFILE failed"; fi`,
-    `  else echo "PIDFILE kept"; fi`,
+    `  if [ $R = 0 ] && same $L $LT; then echo "PIDFILE kept"; else ${fileRunner(options.container)} "$PFS" sh "$PF" "$L" "$NS"; fi`,
     `fi`,
     `echo DONE`,
   ];

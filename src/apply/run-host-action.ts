@@ -11,7 +11,7 @@ import { buildRemoveFileCommand, parseRemoveFileOutput } from './remove-file-com
 import { wrapForHost } from './wrap-for-host.js';
 
 export async function runKill(shell: RemoteShell, action: KillAction, timeoutMs: number, options: KillOptions): Promise<OutcomeBody> {
-  const { command, stdin } = wrapForHost(shell.host, buildKillCommand(action, options));
+  const { command, stdin } = wrapForHost(shell.host, buildKillCommand(action, { ...options, container: shell.host.container }));
   const result = await shell.exec(command, { stdin, timeoutMs });
   const report = parseKillOutput(result.stdout);
   if (report.skipped !== undefined) {
@@ -28,7 +28,7 @@ export async function runKill(shell: RemoteShell, action: KillAction, timeoutMs:
 }
 
 export async function runRemoveFile(shell: RemoteShell, action: RemoveFileAction, timeoutMs: number): Promise<OutcomeBody> {
-  const { command, stdin } = wrapForHost(shell.host, buildRemoveFileCommand(action));
+  const { command, stdin } = wrapForHost(shell.host, buildRemoveFileCommand(action), 'conductor');
   const result = await shell.exec(command, { stdin, timeoutMs });
   const { status, detail } = parseRemoveFileOutput(result.stdout);
   switch (status) {

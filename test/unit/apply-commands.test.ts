@@ -60,6 +60,13 @@ describe('buildKillCommand', () => {
     expect(lines).toContain(`L=3001 LT='' T='' NS='' LCL='' PF='/tmp/it'\\''s here.pid'`);
   });
 
+  it('removes the pid file only after the listener is gone, inside the conductor container when there is one', () => {
+    const plain = buildKillCommand(buildKillAction()).split('\n');
+    expect(plain).toContain('  if [ $R = 0 ] && same $L $LT; then echo "PIDFILE kept"; else sh -c "$PFS" sh "$PF" "$L" "$NS"; fi');
+    const kolla = buildKillCommand(buildKillAction(), { container: { runtime: 'podman', name: 'ironic_conductor' } }).split('\n');
+    expect(kolla).toContain('  if [ $R = 0 ] && same $L $LT; then echo "PIDFILE kept"; else podman exec ironic_conductor sh -c "$PFS" sh "$PF" "$L" "$NS"; fi');
+  });
+
   it('leaves the pid file alone when the action names none', () => {
     expect(buildKillCommand(buildKillAction({ pidFile: null }))).toContain("PF=''");
   });
@@ -114,6 +121,15 @@ describe('wrapForHost', () => {
     { host: buildHostSpec({ sudo: true, sudoUser: "o'neil" }), command: `sudo -n -u 'o'\\''neil' sh -s` },
   ])('$command', ({ host, command }) => {
     expect(wrapForHost(host, 'echo hi\n')).toEqual({ command, stdin: 'echo hi\n' });
+  });
+
+  it.each([
+    { where: 'host' as const, command: 'sudo -n sh -s' },
+    { where: 'conductor' as const, command: 'sudo -n docker exec -i ironic_conductor sh -s' },
+  ])('runs on the $where of a containerised conductor as $command', ({ where, command }) => {
+    const host = buildHostSpec({ sudo: true, container: { runtime: 'docker', name: 'ironic_conductor' } });
+    expect(wrapForHost(host, 'x', where).command).toBe(command);
+    expect(wrapForHost(buildHostSpec({ sudo: false }), 'x', where).command).toBe('sh -s');
   });
 });
 
