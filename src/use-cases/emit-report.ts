@@ -23,7 +23,8 @@ function reportWithoutDesiredState(result: ScanResult): FleetReport {
 /** The report a scan result stands for, after the --host/--node/--conductor-group filters. */
 export function effectiveReport(result: ScanResult, options: Pick<ReportOptions, 'filters'>): FleetReport {
   if (result.report === null || result.desired === null) return reportWithoutDesiredState(result);
-  return filterReport(result.report, options.filters, result.desired);
+  const conductors = new Map(result.scans.flatMap((s) => (s.ok ? [[s.host, s.observation.conductorName] as const] : [])));
+  return filterReport(result.report, options.filters, result.desired, conductors);
 }
 
 /** Exit code of a scan: 3 when Ironic could not be read, else by the findings. */
