@@ -38,12 +38,50 @@ export class SshShell implements RemoteShell {
       return Promise.reject(new UnreachableError(`${this.host.name}: ${why}`));
     }
     return new Promise((resolve, reject) => {
-      client.exec(command, (error, channel) => {
+      let channel: ClientChannel | undefined;
+      let settled = false;
+      const finish = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        outcome();
+      };
+      // The timeout covers opening the channel too: a stalled host may never answer that.
+      const timer = setTimeout(() => {
+        finish(() => reject(new UnreachableError(`${this.host.name}: command timed out after ${seconds(timeoutMs)}`)));
+        // OpenSSH ignores signal requests for root logins and keeps the channel until the
+        // command ends by itself; the answer above does not wait for that.
+        if (channel !== undefined) abandon(channel);
+      }, timeoutMs);
+
+      client.exec(command, (error, opened) => {
         if (error) {
-          reject(new UnreachableError(`${this.host.name}: cannot start a command: ${this.lostOr(error.message)}`, { cause: error }));
+          const reason = this.closedBecause !== undefined ? `connection lost (${this.closedBecause})` : firstLine(error.message);
+          finish(() => reject(new UnreachableError(`${this.host.name}: cannot start a command: ${reason}`, { cause: error })));
           return;
         }
-        this.collect(channel, timeoutMs, options.stdin).then(resolve, reject);
+        if (settled) return abandon(opened);
+        channel = opened;
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let exit: { code: number | null; signal: string | undefined } | undefined;
+        opened.on('data', (chunk: Buffer) => out.push(chunk));
+        opened.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+        opened.on('exit', (code: number | null, signal?: string) => {
+          exit = { code, signal: signal ?? undefined };
+        });
+        opened.on('close', () => {
+          if (exit === undefined && this.closedBecause !== undefined) {
+            const lost = `${this.host.name}: connection lost during a command (${this.closedBecause})`;
+            finish(() => reject(new UnreachableError(lost)));
+            return;
+          }
+          const stdout = Buffer.concat(out).toString('utf8');
+          const stderr = Buffer.concat(err).toString('utf8');
+          finish(() => resolve({ stdout, stderr, code: exit?.code ?? null, signal: exit?.signal }));
+        });
+        opened.on('error', () => undefined);
+        opened.end(options.stdin ?? '');
       });
     });
   }
@@ -52,48 +90,12 @@ export class SshShell implements RemoteShell {
     this.closedBecause ??= CLOSED_HERE;
     for (const client of [...this.clients].reverse()) client.end();
   }
+}
 
-  private collect(channel: ClientChannel, timeoutMs: number, stdin: string | undefined): Promise<ExecResult> {
-    return new Promise((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let code: number | null = null;
-      let signal: string | undefined;
-      let sawExit = false;
-      let settled = false;
-      const timer = setTimeout(() => {
-        // Answer now rather than when the server confirms: OpenSSH ignores signal requests
-        // for root logins and keeps the channel until the command ends by itself.
-        settled = true;
-        reject(new UnreachableError(`${this.host.name}: command timed out after ${seconds(timeoutMs)}`));
-        killRemoteCommand(channel);
-        channel.close();
-      }, timeoutMs);
-      channel.on('data', (chunk: Buffer) => out.push(chunk));
-      channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-      channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
-        sawExit = true;
-        code = exitCode;
-        signal = exitSignal ?? undefined;
-      });
-      channel.on('close', () => {
-        clearTimeout(timer);
-        if (settled) return;
-        settled = true;
-        if (!sawExit && this.closedBecause !== undefined) {
-          reject(new UnreachableError(`${this.host.name}: connection lost during a command (${this.closedBecause})`));
-        } else {
-          resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal });
-        }
-      });
-      channel.on('error', () => undefined);
-      channel.end(stdin ?? '');
-    });
-  }
-
-  private lostOr(message: string): string {
-    return this.closedBecause !== undefined ? `connection lost (${this.closedBecause})` : firstLine(message);
-  }
+/** Gives up on a channel: asks the host to kill its command, then closes the channel. */
+function abandon(channel: ClientChannel): void {
+  killRemoteCommand(channel);
+  channel.close();
 }
 
 /** What ssh2 keeps private but is needed to signal a channel whose input is already closed. */
