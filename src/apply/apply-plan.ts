@@ -97,9 +97,12 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
   clearTimeout(timer);
   if (result !== 'timeout') return;
   timedOut = true;
+  // The action that hung fails; so does the first one when the connection itself hung.
+  let blame = !actions.some((a) => journal.isBegun(a.id));
   for (const action of actions) {
     if (journal.has(action.id)) continue;
-    const begun = journal.isBegun(action.id);
+    const begun = journal.isBegun(action.id) || blame;
+    blame = false;
     journal.finish(action, {
       status: begun ? 'failed' : 'skipped',
       detail: begun ? `${host} did not answer within ${timeoutMs} ms` : `not run: ${host} timed out on an earlier action`,

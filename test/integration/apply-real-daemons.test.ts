@@ -217,6 +217,18 @@ describe('applyPlan across hosts', () => {
     expect(isAlive(stray.pid)).toBe(false);
   });
 
+  it('fails the first action of a host whose connection never opens, and does not run the rest', async () => {
+    const outcomes = await applyPlan(buildPlan({ actions: [buildKillAction({ id: 'h1' }), buildRemoveFileAction({ id: 'h2' })] }), {
+      shellFor: () => new Promise<RemoteShell>(() => undefined),
+      ironic: noIronic,
+      hostTimeoutMs: 300,
+    });
+    expect(outcomes.map((o) => [o.status, o.detail])).toEqual([
+      ['failed', 'conductor-a did not answer within 300 ms'],
+      ['skipped', 'not run: conductor-a timed out on an earlier action'],
+    ]);
+  });
+
   it('runs restarts only after every kill, writes each intent before its outcome, and confirms the console', async () => {
     const stray = await socat();
     const log: string[] = [];
