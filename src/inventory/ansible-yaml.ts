@@ -66,9 +66,16 @@ export function parseAnsibleYaml(doc: YamlInventoryText, source: string): { mode
   return { model: builder.build(), problems };
 }
 
-/** True when a YAML mapping reads as an Ansible inventory: `all:`, or groups with hosts/vars/children only. */
+const OWN_FORMAT_KEYS = ['hosts', 'defaults', 'ssh', 'ironic'];
+
+/**
+ * True when a YAML mapping reads as an Ansible inventory: `all:`, or top-level groups
+ * with hosts/vars/children only. Top-level `hosts:`, `defaults:`, `ssh:` or `ironic:`
+ * mean console-doctor's own format (a group named "hosts" is not worth the confusion).
+ */
 export function looksLikeAnsibleYaml(value: Readonly<Record<string, unknown>>): boolean {
   if ('all' in value) return true;
+  if (OWN_FORMAT_KEYS.some((key) => key in value)) return false;
   const entries = Object.values(value);
   return (
     entries.length > 0 &&

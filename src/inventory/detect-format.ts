@@ -14,7 +14,7 @@ export function detectFormat(text: string): TextFormat {
   if (body.trimStart().startsWith('{')) return 'json';
   const lines = body.split(/\r?\n/).filter((line) => !/^\s*(?:[#;].*)?$/.test(line));
   if (lines.some((line) => INI_SECTION.test(line))) return 'ini';
-  if (lines.some((line) => line.trim() === '---' || YAML_KEY.test(line))) return 'yaml';
+  if (lines.some((line) => line.trim() === '---' || YAML_KEY.test(line) || /^\s*-(?:\s|$)/.test(line))) return 'yaml';
   return 'ini';
 }
 

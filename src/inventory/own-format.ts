@@ -56,7 +56,7 @@ export function parseOwnFormat(doc: YamlInventoryText, source: string): OwnForma
     const fields = new Map<HostKey, Located>();
     for (const key of HOST_KEYS) {
       if (key in own) fields.set(key, at([...path, key], own[key]));
-      else if (key in defaults) fields.set(key, at(['defaults', key], defaults[key]));
+      else if (key in defaults && !overriddenByAlias(key, own)) fields.set(key, at(['defaults', key], defaults[key]));
     }
     for (const name of expanded.names) {
       const first = seen.get(name);
@@ -85,6 +85,13 @@ export function parseOwnFormat(doc: YamlInventoryText, source: string): OwnForma
     },
     problems,
   };
+}
+
+/** identity_file and identity_files are one setting: a host's own either replaces the defaults' other. */
+function overriddenByAlias(key: HostKey, own: Readonly<Record<string, unknown>>): boolean {
+  if (key === 'identity_file') return 'identity_files' in own;
+  if (key === 'identity_files') return 'identity_file' in own;
+  return false;
 }
 
 type ProblemFor = (path: YamlPath, message: string) => string;

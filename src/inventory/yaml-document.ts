@@ -62,7 +62,7 @@ function nodeAt(root: Node | null | undefined, path: YamlPath): Node | undefined
   for (const [i, segment] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.filter((item) => keyOf(item.key) === String(segment)).at(-1);
-      if (pair === undefined) return node;
+      if (pair === undefined) return undefined;
       const value = pair.value as Node | null;
       const last = i === path.length - 1;
       node = value === null || (last && (isMap(value) || isSeq(value))) ? (pair.key as Node) : value;
