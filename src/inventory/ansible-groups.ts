@@ -61,14 +61,20 @@ export function hostsOfGroup(model: AnsibleModel, group: string): readonly strin
   return model.hostOrder.filter((host) => members.has(host));
 }
 
+/** Every group's hosts, children included, for membership tests over many hosts. */
+export function groupMembers(model: AnsibleModel): ReadonlyMap<string, ReadonlySet<string>> {
+  return new Map([...model.groups.keys()].map((name) => [name, new Set(hostsOfGroup(model, name))]));
+}
+
 /** The variables of one host after Ansible's precedence rules. */
 export function hostVariables(
   model: AnsibleModel,
   depths: ReadonlyMap<string, number>,
   host: string,
+  members: ReadonlyMap<string, ReadonlySet<string>> = groupMembers(model),
 ): ReadonlyMap<string, Located> {
   const groups = [...model.groups.values()]
-    .filter((g) => g.name === 'all' || hostsOfGroup(model, g.name).includes(host))
+    .filter((g) => g.name === 'all' || members.get(g.name)?.has(host) === true)
     .sort((a, b) => (depths.get(a.name) ?? 0) - (depths.get(b.name) ?? 0) || a.name.localeCompare(b.name));
   const merged = new Map<string, Located>();
   for (const group of groups) for (const [key, value] of group.vars) merged.set(key, value);

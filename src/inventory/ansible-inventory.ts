@@ -1,4 +1,4 @@
-import { chooseGroup, groupDepths, hostVariables } from './ansible-groups.js';
+import { chooseGroup, groupDepths, groupMembers, hostVariables } from './ansible-groups.js';
 import type { AnsibleModel } from './ansible-model.js';
 import { hostSpecFromAnsibleVars } from './ansible-vars.js';
 import { problemAt } from './problems.js';
@@ -38,8 +38,9 @@ export function resolveAnsibleInventory(
 
   const hosts: HostSpec[] = [];
   const problems: string[] = [];
+  const members = groupMembers(model);
   for (const name of choice.hosts) {
-    const built = hostSpecFromAnsibleVars(name, hostVariables(model, depths, name));
+    const built = hostSpecFromAnsibleVars(name, hostVariables(model, depths, name, members));
     hosts.push(built.host);
     problems.push(...built.problems);
   }
