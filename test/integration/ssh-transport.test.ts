@@ -104,20 +104,26 @@ describe('exec', () => {
   });
 
   it('ends a command that hangs, and the connection stays usable', async () => {
-    const marker = `sleep 6${Math.floor(Math.random() * 10)}`;
+    const pidFile = join(dir, 'hanging.pid');
     await withShell(host(), options(), async (shell) => {
       const before = (await shell.exec('echo $SSH_CONNECTION')).stdout;
       const started = Date.now();
-      const error = await shell.exec(`exec ${marker}`, { timeoutMs: 1000 }).catch((caught: Error) => caught);
+      const error = await shell.exec(`echo $$ > ${pidFile}; exec sleep 60`, { timeoutMs: 1000 }).catch((caught: Error) => caught);
       expect(error).toBeInstanceOf(UnreachableError);
       expect((error as Error).message).toBe('conductor-a: command timed out after 1s');
       expect(Date.now() - started).toBeLessThan(3000);
-      expect((await shell.exec('echo $SSH_CONNECTION')).stdout).toBe(before);
-      // OpenSSH refuses signal requests for root logins, so a root sleep may run on; the
+      // OpenSSH refuses signal requests for root logins, so the sleep may run on; the
       // abandoned channel must not block the next commands.
+      expect((await shell.exec('echo $SSH_CONNECTION')).stdout).toBe(before);
       const after = await Promise.all([1, 2, 3].map((i) => shell.exec(`echo ${i}`)));
       expect(after.map((r) => r.stdout)).toEqual(['1\n', '2\n', '3\n']);
     });
+    // The sleep is this test's own process (same machine): end it by its pid.
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   });
 
   it('notices a host that stops answering keepalives, and says so', async () => {
