@@ -108,3 +108,8 @@ scenario_end() {
 }
 # JSON field of a one-line JSON object: json_get '{"a":1}' a
 json_get() { "$LAB_PY" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+# HTTP status of an API call from the hub: ironic_status METHOD PATH
+ironic_status() {
+  in_hub curl -sS -o /dev/null -w '%{http_code}' -X "$1" -H 'X-OpenStack-Ironic-API-Version: 1.82' \
+    "http://127.0.0.1:${API_PORT}$2"
+}

@@ -10,11 +10,11 @@ stop_conductor "$victim" KILL
 lab_py wait-conductor "$victim" dead
 lab_py settle
 for _ in $(seq 1 60); do
-  out="$(ironic_api DELETE "/v1/nodes/$uuid")"
-  [[ "$out" != *NodeLocked* ]] && break
+  status="$(ironic_status DELETE "/v1/nodes/$uuid")"
+  [[ "$status" != 409 ]] && break
   sleep 0.5
 done
-[[ "$(ironic_api GET "/v1/nodes/$uuid")" == *NodeNotFound* ]] || die "node $uuid was not deleted: $out"
+[[ "$(ironic_status GET "/v1/nodes/$uuid")" == 404 ]] || die "node $uuid was not deleted (DELETE answered $status)"
 start_conductor "$victim"
 lab_py wait-conductor "$victim" alive
 lab_py wait-restarted "$victim" "$SCENARIO_BEFORE"
