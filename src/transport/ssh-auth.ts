@@ -7,10 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
-
-// ssh2 is CommonJS: Node's ESM loader gives only its default export.
-const { utils } = ssh2;
 import { AuthError } from '../errors.js';
+
+// ssh2 is CommonJS: Node's ESM loader gives only its default export (and `Client`).
+const { utils } = ssh2;
 
 /** OpenSSH's default identities that console-doctor offers when the inventory names none. */
 export function defaultIdentityFiles(home: string = homedir()): string[] {
