@@ -27,6 +27,12 @@ export interface SshdOptions {
   readonly port?: number;
   /** Host key types, in the order sshd offers them (default: ['ed25519']). */
   readonly hostKeyTypes?: readonly SshKeyType[];
+  /**
+   * Run sshd in its own PID namespace (`unshare --pid --fork --mount-proc`), so that a
+   * login sees only the processes started through it, like a separate conductor host.
+   * Stopping it ends the namespace and everything started inside.
+   */
+  readonly pidNamespace?: boolean;
 }
 
 export interface SshdHandle {
@@ -111,7 +117,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     ].join('\n'),
   );
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', config];
+  const argv = options.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', ...sshd] : sshd;
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
   if (child.pid === undefined) throw new Error('sshd did not start');
@@ -140,18 +148,19 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
     dir,
     pid,
     stop: async () => {
-      await stopChild(child);
+      // unshare --fork blocks SIGTERM while it waits; KILL it and --kill-child ends the namespace.
+      await stopChild(child, options.pidNamespace ? 'SIGKILL' : 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /** Ends the sshd this helper started, by its pid, and waits for it to exit. */
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CloudConfig, EndpointInterface } from '../../src/desire/cloud-config-types.js';
 import { Secret } from '../../src/desire/secret.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { startFakeIronic, startFakeKeystone, type FakeServer } from './desire-fake-servers.js';
+import { startFakeIronic, startFakeKeystone, type FakeServer } from '../helpers/fake-ironic.js';
 
 const PASSWORD = 'Pa55-word-never-shown';
 const TOKEN = 'gAAAAABtoken-never-shown';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from './desire-fake-servers.js';
+import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 
 const ENABLED = '1be26c0b-03f2-4d2e-ae87-c02d7f33c123';
 const DISABLED = '4e6f7081-9cad-4ebf-a021-3c4d5e6f7081';

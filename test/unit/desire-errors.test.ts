@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { extractErrorMessage } from '../../src/desire/api-error-body.js';
 import { describeTransportFailure } from '../../src/desire/http-request.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from './desire-fake-servers.js';
+import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {

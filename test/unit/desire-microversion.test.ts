@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseMicroversion } from '../../src/desire/microversion.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from './desire-fake-servers.js';
+import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 
 function root(version: string, minVersion = '1.1'): unknown {
   const v1 = { id: 'v1', links: [], status: 'CURRENT', min_version: minVersion, version };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toDesiredNode } from '../../src/desire/desired-node.js';
 import type { DesiredNode } from '../../src/desire/types.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from './desire-fake-servers.js';
+import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {

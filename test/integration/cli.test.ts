@@ -1,0 +1,241 @@
+/**
+ * The built binary end to end against a real sshd (in its own PID namespace, so it is a
+ * "host" of its own), real socat daemons started through that sshd exactly as Ironic
+ * starts them, and a local HTTP Ironic with Ironic 21.4's response shapes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+
+const BIN = new URL('../../bin/console-doctor.js', import.meta.url).pathname;
+
+interface ToolResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runTool(args: string[], env: Record<string, string>): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? tmpdir(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const nodeA = randomUUID(); // enabled, owned by conductor-a: its daemon is right
+const nodeB = randomUUID(); // enabled, owned by conductor-b (dead, not in the inventory): a stray copy on conductor-a
+const nodeC = randomUUID(); // console disabled: its daemon is left behind
+const PORTS = { a: 24701, b: 24702, c: 24703 };
+
+function ironicNode(uuid: string, name: string, conductor: string, enabled: boolean, port: number): Record<string, unknown> {
+  return {
+    uuid,
+    name,
+    console_enabled: enabled,
+    console_interface: 'ipmitool-socat',
+    conductor,
+    conductor_group: '',
+    provision_state: 'active',
+    maintenance: false,
+    reservation: null,
+    driver_info: { ipmi_address: '127.0.0.1', ipmi_username: 'admin', ipmi_password: '******', ipmi_terminal_port: port },
+    driver_internal_info: {},
+  };
+}
+
+describe('console-doctor binary against a real sshd and real socat daemons', () => {
+  let sshd: SshdHandle;
+  let ironic: FakeServer;
+  let dir: string;
+  let env: Record<string, string>;
+  let common: string[];
+  const listenerPids = new Map<string, number>();
+
+  /** Runs a command on the "host" through the system ssh client. */
+  function onHost(command: string): string {
+    const result = spawnSync(
+      'ssh',
+      ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
+    return result.stdout;
+  }
+
+  function startSocat(uuid: string, port: number): number {
+    const pidFile = join(dir, 'tmp', `${uuid}.pid`);
+    const cmd = `ipmitool -I lanplus -H 127.0.0.1 -L ADMINISTRATOR -U admin -f ${join(dir, 'tmp', `${uuid}.pw`)} sol activate`;
+    onHost(
+      `setsid socat -T600 -L${pidFile} TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,max-children=1 'EXEC:"${cmd}",pty,stderr' </dev/null >/dev/null 2>&1 & ` +
+        `for i in $(seq 50); do [ -s ${pidFile} ] && break; sleep 0.1; done; cat ${pidFile}`,
+    );
+    // socat's lock file holds its pid in the host's PID namespace as seen from the login.
+    return Number(readFileSync(pidFile, 'utf8').trim());
+  }
+
+  function alive(pid: number): boolean {
+    return onHost(`[ -d /proc/${pid} ] && echo yes || echo no`).trim() === 'yes';
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cd-cli-'));
+    spawnSync('mkdir', ['-p', join(dir, 'tmp'), join(dir, 'home')]);
+    sshd = await startSshd({ pidNamespace: true });
+    writeFileSync(join(dir, 'known_hosts'), `${sshd.knownHostsLine}\n`);
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      [
+        'hosts:',
+        '  conductor-a:',
+        `    address: ${sshd.address}`,
+        `    port: ${sshd.port}`,
+        `    user: ${sshd.user}`,
+        `    identity_file: ${sshd.clientKeyPath}`,
+        `    ironic_conf: ${join(dir, 'ironic.conf')}`,
+        `    tempdir: ${join(dir, 'tmp')}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'ironic.conf'), '[DEFAULT]\nhost = conductor-a\n[database]\nconnection = mysql+pymysql://ironic:SECRETPW@db/ironic\n');
+    listenerPids.set(nodeA, startSocat(nodeA, PORTS.a));
+    listenerPids.set(nodeB, startSocat(nodeB, PORTS.b));
+    listenerPids.set(nodeC, startSocat(nodeC, PORTS.c));
+    ironic = await startFakeIronic({
+      nodes: [
+        ironicNode(nodeA, 'node-a', 'conductor-a', true, PORTS.a),
+        ironicNode(nodeB, 'node-b', 'conductor-b', true, PORTS.b),
+        ironicNode(nodeC, 'node-c', 'conductor-a', false, PORTS.c),
+      ],
+      conductors: [
+        { hostname: 'conductor-a', conductor_group: '', alive: true },
+        { hostname: 'conductor-b', conductor_group: '', alive: false },
+      ],
+    });
+    env = {
+      HOME: join(dir, 'home'),
+      OS_AUTH_TYPE: 'none',
+      OS_ENDPOINT: ironic.url,
+      CONSOLE_DOCTOR_AUDIT_DB: join(dir, 'audit.db'),
+      NO_COLOR: '1',
+    };
+    common = ['-i', join(dir, 'inventory.yaml'), '--known-hosts-file', join(dir, 'known_hosts')];
+  }, 60_000);
+
+  afterAll(async () => {
+    await ironic?.close();
+    await sshd?.stop(); // ends the PID namespace and every daemon started inside it
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('inventory --connect logs in and reports the host ready', async () => {
+    const result = await runTool(['inventory', '--connect', ...common], env);
+    expect(result.stderr).not.toContain('Error');
+    expect(result.stdout).toMatch(/conductor-a\s+root@127\.0\.0\.1:\d+\s+-\s+ok/);
+    expect(result.stdout).toContain('1 of 1 hosts ready');
+    expect(result.code).toBe(0);
+  });
+
+  it('scan --format json reports exactly the stray and the disabled console, and exits 2', async () => {
+    const metrics = join(dir, 'metrics.prom');
+    const result = await runTool(['scan', ...common, '--format', 'json', '--metrics-file', metrics], env);
+    const report = JSON.parse(result.stdout) as { schema: string; exit_code: number; findings: { kind: string; node_uuid: string | null; host: string; pids: number[] }[] };
+    expect(report.schema).toBe('console-doctor/scan@1');
+    const kinds = report.findings.map((f) => `${f.kind}:${f.node_uuid}`).sort();
+    expect(kinds).toEqual([`console-disabled:${nodeC}`, `wrong-host:${nodeB}`].sort());
+    const stray = report.findings.find((f) => f.kind === 'wrong-host');
+    expect(stray?.host).toBe('conductor-a');
+    expect(stray?.pids).toContain(listenerPids.get(nodeB));
+    expect(result.code).toBe(2);
+    expect(report.exit_code).toBe(2);
+    expect(readFileSync(metrics, 'utf8')).toMatch(/console_doctor_findings\{kind="wrong-host",severity="critical"\} 1/);
+    expect(result.stdout + result.stderr).not.toContain('SECRETPW');
+  });
+
+  it('scan prints a table grouped by host and a summary line', async () => {
+    const result = await runTool(['scan', ...common], env);
+    expect(result.stdout).toContain('conductor-a');
+    expect(result.stdout).toContain('wrong-host');
+    expect(result.stdout).toContain('console-disabled');
+    expect(result.stdout).toMatch(/1 hosts? scanned/);
+    expect(result.code).toBe(2);
+  });
+
+  it('fix refuses to act without a terminal or --yes, and --dry-run changes nothing', async () => {
+    const noYes = await runTool(['fix', ...common], env);
+    expect(noYes.code).toBe(3);
+    expect(noYes.stderr).toContain('--yes');
+    const dry = await runTool(['fix', ...common, '--dry-run'], env);
+    expect(dry.stdout, dry.stdout + dry.stderr).toContain('Plan: 2 actions');
+    expect(dry.code).toBe(2);
+    for (const pid of listenerPids.values()) expect(alive(pid)).toBe(true);
+  });
+
+  it('fix --yes kills the stray and the disabled console, leaves the right one, and the final scan is clean', async () => {
+    const result = await runTool(['fix', ...common, '--yes'], env);
+    expect(result.stderr).toMatch(/done\s+kill/);
+    expect(result.code).toBe(0);
+    expect(alive(listenerPids.get(nodeB)!)).toBe(false);
+    expect(alive(listenerPids.get(nodeC)!)).toBe(false);
+    expect(alive(listenerPids.get(nodeA)!)).toBe(true);
+    expect(existsSync(join(dir, 'tmp', `${nodeB}.pid`))).toBe(false);
+    expect(existsSync(join(dir, 'tmp', `${nodeA}.pid`))).toBe(true);
+    const again = await runTool(['scan', ...common, '--format', 'json'], env);
+    expect(JSON.parse(again.stdout).findings).toEqual([]);
+    expect(again.code).toBe(0);
+  });
+
+  it('history shows the fix with its actions', async () => {
+    const list = await runTool(['history', '--json'], env);
+    const runs = JSON.parse(list.stdout).runs as { id: number; command: string }[];
+    const fix = runs.find((r) => r.command === 'fix' && r.id === Math.max(...runs.filter((x) => x.command === 'fix').map((x) => x.id)));
+    expect(fix).toBeDefined();
+    const show = await runTool(['history', 'show', String(fix!.id), '--json'], env);
+    const detail = JSON.parse(show.stdout) as { actions: { kind: string; status: string; node_uuid: string }[] };
+    expect(detail.actions.map((a) => `${a.kind}:${a.status}:${a.node_uuid}`).sort()).toEqual(
+      [`kill:done:${nodeB}`, `kill:done:${nodeC}`].sort(),
+    );
+    expect(list.code).toBe(0);
+  });
+
+  it('bad input: an unknown host key is one line naming the host, exit 3, no stack trace', async () => {
+    const emptyKnownHosts = join(dir, 'empty_known_hosts');
+    writeFileSync(emptyKnownHosts, '');
+    writeFileSync(join(dir, 'home', '.placeholder'), '');
+    const result = await runTool(['scan', '-i', join(dir, 'inventory.yaml'), '--known-hosts-file', emptyKnownHosts, '--format', 'json'], env);
+    expect(result.code).toBe(3);
+    const report = JSON.parse(result.stdout) as { findings: { kind: string; message: string }[] };
+    expect(report.findings.map((f) => f.kind)).toEqual(['unreachable']);
+    expect(report.findings[0]!.message).toMatch(/host key .* is not known/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad input: a broken inventory lists every problem as file:path: message, exit 3', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'hosts:\n  ctl1:\n    address: 127.0.0.1\n    port: abc\n  ctl2:\n    sudo_usr: x\n');
+    const result = await runTool(['scan', '-i', broken], env);
+    expect(result.code).toBe(3);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.some((l) => l.includes(`${broken}:hosts.ctl1.port`))).toBe(true);
+    expect(lines.some((l) => l.includes('sudo_usr'))).toBe(true);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('usage errors exit 3 with a hint', async () => {
+    const result = await runTool(['scan', ...common, '--format', 'yaml'], env);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('--help');
+  });
+});
