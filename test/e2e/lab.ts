@@ -204,11 +204,14 @@ export function hostPidAlive(host: LabHost, pid: number): boolean {
 
 // ---- the tool ---------------------------------------------------------------------------
 
-/** Run the BUILT tool (bin/console-doctor.js) inside the hub namespace with the lab's env. */
+/** The tool under test: the built bin/console-doctor.js, or CONSOLE_DOCTOR_BIN (e.g. an installed copy). */
+export const TOOL_BIN = process.env.CONSOLE_DOCTOR_BIN ?? join(REPO, 'bin/console-doctor.js');
+
+/** Run the BUILT tool inside the hub namespace with the lab's env. */
 export function runTool(args: readonly string[]): RunResult {
   return run('ip', ['netns', 'exec', HUB_NS, 'env', 'OS_AUTH_TYPE=none', 'OS_ENDPOINT=http://127.0.0.1:6385',
     'NO_COLOR=1', `XDG_STATE_HOME=${join(LAB_DIR, 'tool-state')}`,
-    process.execPath, join(REPO, 'bin/console-doctor.js'), ...args]);
+    process.execPath, TOOL_BIN, ...args]);
 }
 
 /** The options every lab run of the tool needs. */
