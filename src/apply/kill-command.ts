@@ -19,7 +19,7 @@
 import type { ProcessRef } from '../compare/types.js';
 import type { ContainerSpec } from '../inventory/types.js';
 import type { KillAction } from '../plan/types.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../transport/host-command.js';
 
 export interface KillOptions {
   readonly termWaitMs?: number;

@@ -4,7 +4,7 @@
  *   REMOVED | ABSENT | KEPT <why> | FAILED
  */
 import type { RemoveFileAction } from '../plan/types.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../transport/host-command.js';
 
 export type RemoveFileStatus = 'removed' | 'absent' | 'kept' | 'failed';
 

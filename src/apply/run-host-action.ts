@@ -8,7 +8,7 @@ import type { OutcomeBody } from './action-journal.js';
 import { buildKillCommand, type KillOptions } from './kill-command.js';
 import { parseKillOutput } from './kill-output.js';
 import { buildRemoveFileCommand, parseRemoveFileOutput } from './remove-file-command.js';
-import { wrapForHost } from './wrap-for-host.js';
+import { wrapForHost } from '../transport/host-command.js';
 
 export async function runKill(shell: RemoteShell, action: KillAction, timeoutMs: number, options: KillOptions): Promise<OutcomeBody> {
   const { command, stdin } = wrapForHost(shell.host, buildKillCommand(action, { ...options, container: shell.host.container }));

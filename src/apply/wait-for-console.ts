@@ -4,8 +4,8 @@
  * A small read-only probe of its own, so `confirmRestart` needs nothing from observe.
  */
 import type { RemoteShell } from '../transport/types.js';
-import { shellQuote } from './shell-quote.js';
-import { wrapForHost } from './wrap-for-host.js';
+import { shellQuote } from '../transport/host-command.js';
+import { wrapForHost } from '../transport/host-command.js';
 
 export function buildConsoleProbe(nodeUuid: string, port: number | null): string {
   const hex = port === null ? '' : port.toString(16).toUpperCase().padStart(4, '0');

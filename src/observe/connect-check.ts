@@ -1,4 +1,5 @@
 import type { HostSpec } from '../inventory/types.js';
+import { shellQuote as quote, sudoPrefix } from '../transport/host-command.js';
 
 /** What `inventory --connect` learned about one host. */
 export interface ConnectCheck {
@@ -11,14 +12,13 @@ export interface ConnectCheck {
   readonly ss: boolean;
 }
 
-const quote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
 
 /**
  * The one command `inventory --connect` runs on a host: who we are, whether `sudo -n`
  * works, whether the conductor's container runs, whether ironic.conf is readable.
  */
 export function buildConnectCheck(host: HostSpec): string {
-  const sudo = host.sudo ? `sudo -n ${host.sudoUser ? `-u ${quote(host.sudoUser)} ` : ''}` : '';
+  const sudo = sudoPrefix(host);
   const lines = [
     'echo "user=$(id -un)"',
     host.sudo ? `if ${sudo}true 2>/dev/null; then echo sudo=yes; else echo sudo=no; fi` : 'echo sudo=-',

@@ -1,5 +1,5 @@
 import type { HostSpec } from '../inventory/types.js';
-import { shellQuote } from './shell-quote.js';
+import { shellQuote } from '../transport/host-command.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe

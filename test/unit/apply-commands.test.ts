@@ -3,7 +3,7 @@ import { buildKillCommand, identityAnchors } from '../../src/apply/kill-command.
 import { parseKillOutput } from '../../src/apply/kill-output.js';
 import { buildRemoveFileCommand, parseRemoveFileOutput } from '../../src/apply/remove-file-command.js';
 import { buildConsoleProbe } from '../../src/apply/wait-for-console.js';
-import { wrapForHost } from '../../src/apply/wrap-for-host.js';
+import { wrapForHost } from '../../src/transport/host-command.js';
 import { buildHostSpec } from '../helpers/builders.js';
 import { NODE_1, buildKillAction, buildRemoveFileAction, socatRef } from './plan-builders.js';
 

@@ -1,0 +1,34 @@
+import type { HostSpec } from '../inventory/types.js';
+
+/** A command to run once on a host, with the script it reads on standard input. */
+export interface HostCommand {
+  readonly command: string;
+  readonly stdin: string;
+}
+
+/** POSIX sh single-quoting: the value reaches the command as one literal word. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `sudo -n [-u USER] ` when the host needs it; `-n` fails at once instead of waiting for a password. */
+export function sudoPrefix(host: HostSpec): string {
+  if (!host.sudo) return '';
+  return `sudo -n ${host.sudoUser === undefined ? '' : `-u ${shellQuote(host.sudoUser)} `}`;
+}
+
+/**
+ * How every script of console-doctor runs on a host: read by `sh -s` from standard input
+ * (so it never shows in `ps` and needs no quoting), under `sudo -n` when the host needs
+ * root. Processes are seen and killed by host PID, so scripts run on the host
+ * (`where: 'host'`); file removals act on paths as the conductor sees them, so with a
+ * container they run inside it (`where: 'conductor'`).
+ */
+export function wrapForHost(host: HostSpec, script: string, where: 'host' | 'conductor' = 'host'): HostCommand {
+  const container =
+    where === 'conductor' && host.container !== undefined
+      ? `${host.container.runtime} exec -i ${shellQuote(host.container.name)} `
+      : '';
+  return { command: `${sudoPrefix(host)}${container}sh -s`, stdin: script };
+}
