@@ -10,6 +10,7 @@ import { observeHost } from '../../src/observe/observe-host.js';
 import type { HostObservation } from '../../src/observe/types.js';
 import { LocalShell } from '../../src/transport/local-shell.js';
 import type { Connector, ExecOptions, ExecResult, RemoteShell } from '../../src/transport/types.js';
+import { buildHostSpec } from '../helpers/builders.js';
 import {
   childPids,
   connectClient,
@@ -34,22 +35,15 @@ let observation: HostObservation;
 let execCalls = 0;
 
 function buildHost(overrides: Partial<HostSpec> = {}): HostSpec {
-  return {
+  return buildHostSpec({
     name: 'local-conductor',
     connection: 'local',
-    address: '127.0.0.1',
-    port: 22,
     user: undefined,
-    identityFiles: [],
-    jumpHosts: [],
     sudo: false,
-    sudoUser: undefined,
-    container: undefined,
-    conductorName: undefined,
     ironicConf: join(dir, 'ironic.conf'),
     settings: { tempdir: dir, terminalPidDir: dir },
     ...overrides,
-  };
+  });
 }
 
 /** Counts exec calls: the scan must be one round trip. */

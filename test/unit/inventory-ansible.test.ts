@@ -3,27 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseInventory } from '../../src/inventory/parse-inventory.js';
 import { DEFAULT_IRONIC_CONF, DEFAULT_SSH, type HostSpec, type JumpHost } from '../../src/inventory/types.js';
+import { buildHostSpec } from '../helpers/builders.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/inventory/${name}`, import.meta.url), 'utf8');
 
 /** A host as the inventory stage resolves it, with nothing set but its name. */
 function host(name: string, overrides: Partial<HostSpec> = {}): HostSpec {
-  return {
-    name,
-    connection: 'ssh',
-    address: name,
-    port: 22,
-    user: undefined,
-    identityFiles: [],
-    jumpHosts: [],
-    sudo: false,
-    sudoUser: undefined,
-    container: undefined,
-    conductorName: undefined,
-    ironicConf: DEFAULT_IRONIC_CONF,
-    settings: {},
-    ...overrides,
-  };
+  return buildHostSpec({ name, address: name, user: undefined, sudo: false, ironicConf: DEFAULT_IRONIC_CONF, ...overrides });
 }
 
 const jump = (address: string, port = 22, user?: string): JumpHost => ({ address, port, user });

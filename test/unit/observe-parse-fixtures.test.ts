@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HostSpec } from '../../src/inventory/types.js';
 import { parseProbeOutput } from '../../src/observe/parse-probe-output.js';
+import { buildHostSpec } from '../helpers/builders.js';
 
 /**
  * Real probe output captured on a host running: socat consoles with both quotings and
@@ -21,22 +22,14 @@ const scenario = JSON.parse(readFileSync(join(FIXTURES, 'scenario.json'), 'utf8'
 const uuid = (i: number): string => scenario.uuids[i] as string;
 
 function buildHost(overrides: Partial<HostSpec> = {}): HostSpec {
-  return {
+  return buildHostSpec({
     name: 'conductor-1.lab',
     connection: 'local',
-    address: '127.0.0.1',
-    port: 22,
     user: undefined,
-    identityFiles: [],
-    jumpHosts: [],
     sudo: false,
-    sudoUser: undefined,
-    container: undefined,
-    conductorName: undefined,
     ironicConf: join(scenario.dir, 'ironic.conf'),
-    settings: {},
     ...overrides,
-  };
+  });
 }
 
 const fixture = (name: string): string => readFileSync(join(FIXTURES, `${name}.txt`), 'utf8');
