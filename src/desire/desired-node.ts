@@ -3,12 +3,6 @@ import type { ConductorInfo, DesiredNode } from './types.js';
 
 type Raw = Readonly<Record<string, unknown>>;
 
-/** The node fields console-doctor asks for (`fields=` is allowed for all of them from 1.49). */
-export const NODE_FIELDS = [
-  'uuid', 'name', 'console_enabled', 'console_interface', 'conductor', 'conductor_group',
-  'provision_state', 'maintenance', 'reservation', 'driver_info', 'driver_internal_info',
-] as const;
-
 /** Ironic hides values it may not show with a placeholder instead of leaving them out. */
 const REDACTED = /^\*\* ?(Value )?Redacted/i;
 

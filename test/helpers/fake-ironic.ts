@@ -117,7 +117,8 @@ export async function startFakeIronic(options: IronicOptions = {}): Promise<Fake
     const body: Record<string, unknown> = { [name]: items };
     if (items.length === limit) {
       const last = items[items.length - 1]?.[key] as string;
-      body['next'] = `${PUBLIC_URL}/v1/${name}?${fields !== null ? `fields=${fields}&` : ''}limit=${limit}&marker=${last}`;
+      const detail = url.searchParams.get('detail');
+      body['next'] = `${PUBLIC_URL}/v1/${name}?${fields !== null ? `fields=${fields}&` : ''}${detail !== null ? `detail=${detail}&` : ''}limit=${limit}&marker=${last}`;
     }
     return { status: 200, body };
   };
@@ -134,6 +135,8 @@ export async function startFakeIronic(options: IronicOptions = {}): Promise<Fake
     const version = req.headers['x-openstack-ironic-api-version'];
     if (url.pathname === '/v1/nodes' && req.method === 'GET') {
       if (url.searchParams.has('fields') && url.searchParams.get('detail') !== null) return fault(400, 'Can not specify ?detail=True and fields in the same request.');
+      // As Ironic 21.4 really answers (test/fixtures/ironic/captured/nodes-fields-conductor-500.json).
+      if (url.searchParams.get('fields')?.split(',').includes('conductor')) return { status: 500, body: { error_message: JSON.stringify({ faultcode: 'Server', faultstring: "type object 'Node' has no attribute 'conductor'", debuginfo: null }) } };
       return page(nodes, 'uuid', 'nodes', url);
     }
     if (url.pathname === '/v1/conductors' && req.method === 'GET') {

@@ -18,7 +18,7 @@ async function ironic(options: Parameters<typeof startFakeIronic>[0] = {}) {
   servers.push(server);
   return server;
 }
-const NODES_PATH = '/v1/nodes?fields=uuid,name,console_enabled,console_interface,conductor,conductor_group,provision_state,maintenance,reservation,driver_info,driver_internal_info&limit=1000';
+const NODES_PATH = '/v1/nodes?detail=True&limit=1000';
 
 describe('HTTP errors: one line naming endpoint, request and cause', () => {
   const cases: [string, number, unknown, string, string][] = [

@@ -51,9 +51,9 @@ describe('readDesiredState', () => {
     expect(nodePages.map((r) => new URL(r.path, 'http://x').searchParams.get('marker'))).toEqual([
       null, '2c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', '4e6f7081-9cad-4ebf-a021-3c4d5e6f7081',
     ]);
-    expect(new URL(nodePages[0]?.path ?? '', 'http://x').searchParams.get('fields')).toBe(
-      'uuid,name,console_enabled,console_interface,conductor,conductor_group,provision_state,maintenance,reservation,driver_info,driver_internal_info',
-    );
+    // Ironic 21.4 cannot serve `fields=...,conductor` (a 500): every page asks for detail.
+    expect(nodePages.map((r) => new URL(r.path, 'http://x').searchParams.get('detail'))).toEqual(['True', 'True', 'True']);
+    expect(nodePages.every((r) => !r.path.includes('fields='))).toBe(true);
   });
 
   it('follows next past a full last page to the empty one', async () => {
