@@ -209,6 +209,43 @@ describe('console-doctor binary against a real sshd and real socat daemons', () 
     expect(list.code).toBe(0);
   });
 
+  it('fix --plan-out saves the plan, and fix --plan applies it only after a fresh scan confirms it', async () => {
+    const stray = startSocat(randomUUID(), 24704); // a node Ironic does not know: unknown-node
+    const planFile = join(dir, 'plan.json');
+    const planned = await runTool(['fix', ...common, '--dry-run', '--plan-out', planFile], env);
+    expect(planned.code).toBe(1);
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { schema: string; actions: { kind: string; processes: { pid: number }[] }[] };
+    expect(plan.schema).toBe('console-doctor/plan@1');
+    expect(plan.actions.map((a) => [a.kind, a.processes[0]?.pid])).toEqual([['kill', stray]]);
+    expect(alive(stray)).toBe(true);
+    const applied = await runTool(['fix', ...common, '--plan', planFile, '--yes'], env);
+    expect(applied.code).toBe(0);
+    expect(alive(stray)).toBe(false);
+    // The same plan again: its process is gone, so a fresh scan drops the action and nothing is done.
+    const stale = await runTool(['fix', ...common, '--plan', planFile, '--yes'], env);
+    expect(stale.stderr).toContain('dropped from saved plan');
+    expect(stale.code).toBe(0);
+  });
+
+  it('scan --wait-clean re-scans until the fleet is clean, then reports the last scan', async () => {
+    const stray = startSocat(randomUUID(), 24705);
+    const waiting = runTool(['scan', ...common, '--wait-clean', '30s', '--interval', '1s', '--format', 'json'], env);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    onHost(`kill ${stray}`); // the stray this test started, by its pid
+    const result = await waiting;
+    expect(result.stderr).toMatch(/scan 1 not clean \(exit 1\)/);
+    expect(JSON.parse(result.stdout).findings).toEqual([]);
+    expect(result.code).toBe(0);
+  });
+
+  it('scan --wait-clean gives up at the deadline with the last scan\'s exit code', async () => {
+    const stray = startSocat(randomUUID(), 24706);
+    const result = await runTool(['scan', ...common, '--wait-clean', '2s', '--interval', '1s', '--format', 'json'], env);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).findings.map((f: { kind: string }) => f.kind)).toEqual(['unknown-node']);
+    onHost(`kill ${stray}`);
+  });
+
   it('bad input: an unknown host key is one line naming the host, exit 3, no stack trace', async () => {
     const emptyKnownHosts = join(dir, 'empty_known_hosts');
     writeFileSync(emptyKnownHosts, '');
