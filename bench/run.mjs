@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: console-doctor scan against its peers on the same simulated hosts in
+ * the same run. See bench/README.md.
+ *
+ *   node bench/run.mjs [--hosts 10,50,200] [--nodes 1000,20000] [--quick] [--no-peers]
+ *                      [--runs 3] [--concurrency 32] [--peer-timeout 300] [--out bench/results.json]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, freemem, totalmem, release } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadInventory } from '../dist/inventory/index.js';
+import { buildProbeCommand } from '../dist/observe/probe-command.js';
+import { benchCompare } from './compare.mjs';
+import { startFleet } from './fleet.mjs';
+import { startIronic } from './ironic.mjs';
+import { runAnsible, runFloor, runPssh, runScan } from './measure.mjs';
+import { growth, growthText, ratios, sizeTable, summarise, targets, targetsText } from './report.mjs';
+import { daemonsPerHost, ironicFor } from './scenario.mjs';
+
+function parseArgs(argv) {
+  const o = { hosts: [10, 50, 200], nodes: [1000, 20000], peers: true, runs: 3, concurrency: 32, peerTimeoutS: 300, out: 'bench/results.json' };
+  const list = (v) => v.split(',').map((x) => Number(x.trim())).filter((x) => Number.isInteger(x) && x > 0);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (argv[i + 1] === undefined) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--hosts') o.hosts = list(next());
+    else if (a === '--nodes') o.nodes = list(next());
+    else if (a === '--quick') Object.assign(o, { hosts: [10], nodes: [1000], runs: 2 });
+    else if (a === '--no-peers') o.peers = false;
+    else if (a === '--runs') o.runs = Number(next());
+    else if (a === '--concurrency') o.concurrency = Number(next());
+    else if (a === '--peer-timeout') o.peerTimeoutS = Number(next());
+    else if (a === '--out') o.out = next();
+    else throw new Error(`unknown option ${a} (see bench/README.md)`);
+  }
+  if (o.hosts.some((n) => n > 1000)) throw new Error('--hosts: at most 1000 (console ports 26000 + 10 * host)');
+  return o;
+}
+
+/** Installs the peers' Debian packages when absent (we run as root in the bench container). */
+function ensurePackages(peers) {
+  const wanted = [['/usr/bin/time', 'time'], ...(peers ? [['parallel-ssh', 'pssh'], ['ansible', 'ansible-core']] : [])];
+  const missing = wanted.filter(([bin]) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0).map(([, pkg]) => pkg);
+  if (missing.length === 0) return;
+  console.error(`installing missing Debian packages: ${missing.join(' ')}`);
+  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed`);
+}
+
+function machine() {
+  const version = (cmd) => spawnSync('sh', ['-c', cmd], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memMb: Math.round(totalmem() / 2 ** 20),
+    kernel: release(),
+    node: process.version,
+    openssh: version('ssh -V 2>&1'),
+    pssh: version('parallel-ssh --version 2>&1'),
+    ansible: version('ansible --version 2>/dev/null'),
+  };
+}
+
+async function measureSize(o, n, m, workdir, log) {
+  const perHost = daemonsPerHost(n, m);
+  log(`\n== N=${n} M=${m}: starting ${n} hosts with ${perHost} consoles each (free memory ${Math.round(freemem() / 2 ** 20)} MB)`);
+  const sizeDir = join(workdir, `n${n}-m${m}`);
+  const home = join(sizeDir, 'home');
+  mkdirSync(home, { recursive: true });
+  const t0 = Date.now();
+  const fleet = await startFleet({ n, daemonsPerHost: perHost, workdir: join(sizeDir, 'fleet') });
+  cleanup.push(() => fleet.stop());
+  const scenario = ironicFor(fleet.hosts, m);
+  const ironic = await startIronic(scenario);
+  cleanup.push(() => ironic.close());
+  ironic.warm();
+  log(`   hosts up in ${((Date.now() - t0) / 1000).toFixed(1)} s; Ironic at ${ironic.url} with ${scenario.count} nodes`);
+
+  const inventoryFile = join(sizeDir, 'inventory.yaml');
+  writeFileSync(
+    inventoryFile,
+    [`ssh:\n  known_hosts: strict\n  concurrency: ${o.concurrency}\nhosts:`, ...fleet.hosts.map((h) => `  ${h.name}:\n    address: ${h.address}\n    port: ${h.port}\n    user: root\n    identity_file: ${fleet.clientKey}`), ''].join('\n'),
+  );
+  const { inventory } = await loadInventory(inventoryFile);
+  const probes = new Set(inventory.hosts.map((h) => JSON.stringify(buildProbeCommand(h))));
+  if (probes.size !== 1) throw new Error('the probe differs between hosts: the peers could not all run the same one');
+  const probe = buildProbeCommand(inventory.hosts[0]);
+  const probeFile = join(sizeDir, 'probe.sh');
+  writeFileSync(probeFile, probe.stdin);
+
+  const ctx = {
+    hosts: fleet.hosts, nodeCount: scenario.count, inventoryFile, knownHostsFile: fleet.knownHostsFile, clientKey: fleet.clientKey,
+    hostKeyLine: fleet.hostKeyLine, home, apiUrl: ironic.url, concurrency: o.concurrency, probe, probeFile, workdir: sizeDir,
+    timeoutMs: 600_000, peerTimeoutMs: o.peerTimeoutS * 1000,
+  };
+  // Warm-up (not counted): every sshd's first login, the page cache, the API's page cache.
+  await runScan({ ...ctx, run: 'warmup' });
+  const scans = [];
+  const floors = [];
+  for (let r = 0; r < o.runs; r++) {
+    scans.push(await runScan({ ...ctx, run: r }));
+    floors.push(await runFloor({ ...ctx, run: r }));
+    log(`   run ${r + 1}/${o.runs}: scan ${(scans[r].wallMs / 1000).toFixed(2)} s (${scans[r].check}), floor ${(floors[r].wallMs / 1000).toFixed(2)} s (${floors[r].check})`);
+  }
+  const rows = [summarise('console-doctor scan', scans, n), summarise('floor (ssh2 + API read)', floors, n)];
+  if (o.peers) {
+    for (const [label, run] of [
+      ['parallel-ssh', () => runPssh({ ...ctx, run: 0 })],
+      ['ansible -m raw', () => runAnsible({ ...ctx, run: 0 }, 'raw')],
+      ['ansible (command)', () => runAnsible({ ...ctx, run: 0 }, 'command')],
+    ]) {
+      const result = await run();
+      log(`   ${label}: ${result.timedOut ? 'timeout' : `${(result.wallMs / 1000).toFixed(2)} s`} (${result.check})`);
+      rows.push(summarise(label, [result], n));
+    }
+  }
+  await ironic.close();
+  await fleet.stop();
+  fleet.remove();
+  const last = scans[scans.length - 1];
+  return { n, m, daemonsPerHost: perHost, rows, ratios: ratios(rows), scanFindings: last.findings, byKind: last.byKind, consoles: last.consoles, floorDetail: floors[floors.length - 1].detail };
+}
+
+const cleanup = [];
+async function runCleanup() {
+  for (const step of cleanup.splice(0).reverse()) {
+    try {
+      await step();
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  if (!existsSync(new URL('../dist/cli/main.js', import.meta.url))) throw new Error('dist/ is missing: run `npm run build` (npm run bench does)');
+  ensurePackages(o.peers);
+  const workdir = `/var/tmp/cd-bench-${process.pid}`; // not under /tmp: each host gets its own /tmp
+  cleanup.push(() => rmSync(workdir, { recursive: true, force: true }));
+  const log = (line) => console.error(line);
+  const onSignal = (signal) => {
+    log(`\n${signal}: stopping every host this run started`);
+    runCleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const info = machine();
+  log(`machine: ${info.cpus} x ${info.cpuModel}, ${info.memMb} MB, Linux ${info.kernel}, Node ${info.node}`);
+  const compare = ['realistic', 'enabled-most'].map((mix) => benchCompare({ nodes: 20_000, hosts: 200, runs: 5, mix }));
+  log(`compare stage (20,000 nodes, 2,000 daemons, 200 hosts): ${compare.map((c) => `${c.mix} ${c.medianMs.toFixed(1)} ms`).join(', ')} (median of 5)`);
+
+  const sizes = [];
+  for (const n of o.hosts) for (const m of o.nodes) sizes.push(await measureSize(o, n, m, workdir, log));
+  await runCleanup();
+
+  const growthLines = growth(sizes);
+  const verdicts = targets(sizes, compare);
+  const text = [
+    '',
+    `console-doctor benchmark — ${info.cpus} x ${info.cpuModel}, ${info.memMb} MB RAM, Linux ${info.kernel}, Node ${info.node}`,
+    `${info.openssh}; pssh ${info.pssh}; ${info.ansible}; concurrency ${o.concurrency} for every contender`,
+    '',
+    ...sizes.map((s) => `${sizeTable(s)}\n`),
+    `compare stage alone: ${compare.map((c) => `${c.mix}: ${c.medianMs.toFixed(1)} ms (${c.findings} findings)`).join('; ')}`,
+    '',
+    growthText(growthLines),
+    '',
+    targetsText(verdicts),
+    '',
+  ].join('\n');
+  process.stdout.write(text);
+  mkdirSync(join(o.out, '..'), { recursive: true });
+  writeFileSync(o.out, `${JSON.stringify({ date: new Date().toISOString(), machine: info, options: o, compare, sizes, growth: growthLines, targets: verdicts }, null, 2)}\n`);
+  log(`results written to ${o.out}`);
+}
+
+main().catch(async (error) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  await runCleanup();
+  process.exit(1);
+});
