@@ -183,23 +183,25 @@ export function ironic(method: string, path: string, body?: unknown): IronicResp
 export interface HostProcess {
   readonly pid: number;
   readonly ppid: number;
+  /** ps STAT, e.g. "S", "Ss", "Z" (a zombie: dead, not yet reaped by its parent). */
+  readonly stat: string;
   readonly args: string;
 }
 
 /** One lab host's process list, as its own `ps` shows it (pids of its PID namespace). */
 export function hostPs(host: LabHost): HostProcess[] {
   const init = readFileSync(join(LAB_DIR, 'hosts', host.replace('conductor-', ''), 'init.pid'), 'utf8').trim();
-  const out = runOk('nsenter', ['-t', init, '-p', '-m', '--', 'ps', '-eo', 'pid=,ppid=,args=', '-ww']).stdout;
+  const out = runOk('nsenter', ['-t', init, '-p', '-m', '--', 'ps', '-eo', 'pid=,ppid=,stat=,args=', '-ww']).stdout;
   return out
     .split('\n')
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), stat: m[3]!, args: m[4]! }));
 }
 
-/** Whether a pid of a lab host is alive (not a zombie). */
+/** Whether a pid of a lab host is alive (a zombie is not: a killed socat stays one until its conductor reaps it). */
 export function hostPidAlive(host: LabHost, pid: number): boolean {
-  return hostPs(host).some((p) => p.pid === pid);
+  return hostPs(host).some((p) => p.pid === pid && !p.stat.startsWith('Z'));
 }
 
 // ---- the tool ---------------------------------------------------------------------------
