@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -28,6 +28,7 @@ export const SSH_PORT = 2222;
 /** Console ports: 26000 + 10 * host index + daemon index; unique across the shared network namespace. */
 export const CONSOLE_PORT_BASE = 26000;
 const SLEEPERS = 24;
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const SHELLINABOX_PER_HOST = 2;
 
 export function hostAddress(index) {
@@ -212,5 +213,29 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
     await stop();
     throw error;
   }
-  return { hosts, clientKey, knownHostsFile, hostKeyLine, stop, remove: () => rmSync(workdir, { recursive: true, force: true }) };
+  const unsharePids = new Set(children.map((c) => c.pid));
+  const sshdPids = readdirSync('/proc')
+    .filter((e) => /^[0-9]+$/.test(e))
+    .filter((pid) => {
+      try {
+        return unsharePids.has(Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  /**
+   * CPU ms used so far on the "hosts": every sshd (PID 1 of its namespace) with the
+   * sessions and probes it has reaped. Differences around a run give the server-side cost.
+   */
+  const serverCpuMs = () =>
+    sshdPids.reduce((sum, pid) => {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return sum + ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / CLK_TCK;
+      } catch {
+        return sum;
+      }
+    }, 0);
+  return { hosts, clientKey, knownHostsFile, hostKeyLine, serverCpuMs, stop, remove: () => rmSync(workdir, { recursive: true, force: true }) };
 }

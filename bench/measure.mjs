@@ -14,7 +14,8 @@ import { join } from 'node:path';
 const REPO = new URL('..', import.meta.url).pathname;
 
 /** Runs argv under /usr/bin/time; stdout goes to a file (ansible's ControlPersist masters keep pipes open). */
-export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs = 600_000 }) {
+export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs = 600_000, serverCpuMs = () => NaN }) {
+  const serverBefore = serverCpuMs();
   const timeFile = join(workdir, `${label}.time`);
   const outFile = join(workdir, `${label}.out`);
   const errFile = join(workdir, `${label}.err`);
@@ -52,7 +53,11 @@ export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs 
         /* killed before time wrote it */
       }
       // /usr/bin/time exits with the child's code (or 128+signal, reported on its first line).
-      resolve({ label, code, timedOut, wallMs, ...cpu, cpuMs: cpu.userMs + cpu.sysMs, outFile, errFile });
+      // Sessions end a moment after the client exits; give sshd time to reap them.
+      setTimeout(() => {
+        const serverMs = serverCpuMs() - serverBefore;
+        resolve({ label, code, timedOut, wallMs, ...cpu, cpuMs: cpu.userMs + cpu.sysMs, serverMs, outFile, errFile });
+      }, 300);
     });
   });
 }
@@ -70,7 +75,7 @@ export async function runScan(ctx) {
     '--concurrency', String(ctx.concurrency),
   ];
   const env = { HOME: ctx.home, OS_AUTH_TYPE: 'none', OS_ENDPOINT: ctx.apiUrl, NO_COLOR: '1' };
-  const r = await timedRun(argv, { env, workdir: ctx.workdir, label: `scan-${ctx.run}`, timeoutMs: ctx.timeoutMs });
+  const r = await timedRun(argv, { env, workdir: ctx.workdir, label: `scan-${ctx.run}`, timeoutMs: ctx.timeoutMs, serverCpuMs: ctx.serverCpuMs });
   let check = 'no JSON report';
   try {
     const report = JSON.parse(readFileSync(r.outFile, 'utf8'));
@@ -104,6 +109,7 @@ export async function runFloor(ctx) {
     workdir: ctx.workdir,
     label: `floor-${ctx.run}`,
     timeoutMs: ctx.timeoutMs,
+    serverCpuMs: ctx.serverCpuMs,
   });
   try {
     const summary = JSON.parse(readFileSync(r.outFile, 'utf8'));
@@ -125,7 +131,7 @@ export async function runPssh(ctx) {
     '-x', `-i ${ctx.clientKey} -o UserKnownHostsFile=${ctx.knownHostsFile} -o StrictHostKeyChecking=yes -o BatchMode=yes`,
     '-I', ctx.probe.command,
   ];
-  const r = await timedRun(argv, { env: { HOME: ctx.home }, stdinFile: ctx.probeFile, workdir: ctx.workdir, label: `pssh-${ctx.run}`, timeoutMs: ctx.peerTimeoutMs });
+  const r = await timedRun(argv, { env: { HOME: ctx.home }, stdinFile: ctx.probeFile, workdir: ctx.workdir, label: `pssh-${ctx.run}`, timeoutMs: ctx.peerTimeoutMs, serverCpuMs: ctx.serverCpuMs });
   const out = readFileSync(r.outFile, 'utf8');
   const success = (out.match(/\[SUCCESS\]/g) ?? []).length;
   return { ...r, check: r.timedOut ? 'timeout' : success === ctx.hosts.length ? 'ok' : `${success}/${ctx.hosts.length} hosts succeeded` };
@@ -157,7 +163,7 @@ export async function runAnsible(ctx, module) {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_DEPRECATION_WARNINGS: 'False',
   };
-  const r = await timedRun(argv, { env, workdir: ctx.workdir, label: `ansible-${module}-${ctx.run}`, timeoutMs: ctx.peerTimeoutMs });
+  const r = await timedRun(argv, { env, workdir: ctx.workdir, label: `ansible-${module}-${ctx.run}`, timeoutMs: ctx.peerTimeoutMs, serverCpuMs: ctx.serverCpuMs });
   const out = readFileSync(r.outFile, 'utf8');
   const success = (out.match(/^\S+ \| (CHANGED|SUCCESS) /gm) ?? []).length;
   return { ...r, check: r.timedOut ? 'timeout' : success === ctx.hosts.length ? 'ok' : `${success}/${ctx.hosts.length} hosts succeeded` };

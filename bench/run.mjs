@@ -94,7 +94,7 @@ async function measureSize(o, n, m, workdir, log) {
 
   const ctx = {
     hosts: fleet.hosts, nodeCount: scenario.count, inventoryFile, knownHostsFile: fleet.knownHostsFile, clientKey: fleet.clientKey,
-    hostKeyLine: fleet.hostKeyLine, home, apiUrl: ironic.url, concurrency: o.concurrency, probe, probeFile, workdir: sizeDir,
+    hostKeyLine: fleet.hostKeyLine, serverCpuMs: fleet.serverCpuMs, home, apiUrl: ironic.url, concurrency: o.concurrency, probe, probeFile, workdir: sizeDir,
     timeoutMs: 600_000, peerTimeoutMs: o.peerTimeoutS * 1000,
   };
   // Warm-up (not counted): every sshd's first login, the page cache, the API's page cache.
