@@ -11,7 +11,7 @@ pid="$(cat "$d/tmp/$uuid.pid")"
 in_host "$owner" kill -KILL "$pid"
 for _ in $(seq 1 50); do in_host "$owner" test -e "/proc/$pid" || break; sleep 0.1; done
 in_host "$owner" setsid bash -c '
-  python3 -m http.server --bind "$1" "$2" </dev/null >/dev/null 2>&1 &
+  /usr/bin/python3 -m http.server --bind "$1" "$2" </dev/null >/dev/null 2>&1 &
   echo $! >"$3/squatter.pid"' _ "$(host_addr "$owner")" "$port" "$d"
 for _ in $(seq 1 50); do
   in_host "$owner" ss -Htln "sport = :$port" | grep -q . && break
