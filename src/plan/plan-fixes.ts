@@ -2,7 +2,7 @@
  * plan: a pure function from findings and policy to a Plan, a plain value that can be
  * printed, saved and applied later. Decides what to do and in which order; runs nothing.
  */
-import type { FleetReport } from '../compare/types.js';
+import type { Finding, FleetReport } from '../compare/types.js';
 import type { DesiredState } from '../desire/types.js';
 import type { HostScan } from '../observe/types.js';
 import { actionForFinding } from './finding-to-action.js';
@@ -46,6 +46,7 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
   const built: Action[] = [];
   const skipped: { findingId: string; reason: string }[] = [];
   const killedListeners = new Map<string, string>();
+  const conflicts = portConflictsByNode(report);
   for (const finding of report.findings) {
     const unmet = unmetDependency(finding, context);
     if (unmet !== null) {
@@ -55,6 +56,12 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
     const result = actionForFinding(finding, context);
     if ('skip' in result) {
       skipped.push({ findingId: finding.id, reason: result.skip });
+      continue;
+    }
+    const conflict = result.action.kind === 'restart' ? conflicts.get(result.action.nodeUuid) : undefined;
+    if (conflict !== undefined) {
+      // The new daemon could not bind, and Ironic answers a failed start by disabling the console.
+      skipped.push({ findingId: finding.id, reason: `not restarted: ${conflict.message} (${conflict.id}); a restart would fail and Ironic would disable the console` });
       continue;
     }
     if (result.action.kind === 'kill') {
@@ -73,6 +80,13 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
   const actions = [...built].sort(compareActions).map((action, index) => ({ ...action, id: `a${index + 1}` }));
   const refusal = refuse(actions, countDaemons(context.scans), policy);
   return { schema: PLAN_SCHEMA, createdAt, actions, skipped, refusal };
+}
+
+/** Nodes whose expected port is held by something that is not their console. */
+function portConflictsByNode(report: FleetReport): Map<string, Finding> {
+  return new Map(
+    report.findings.flatMap((f) => (f.kind === 'port-conflict' && f.nodeUuid !== null ? [[f.nodeUuid, f] as const] : [])),
+  );
 }
 
 function compareActions(a: Action, b: Action): number {

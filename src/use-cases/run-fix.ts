@@ -28,7 +28,11 @@ export interface FixOptions extends ReportOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** After an API restart, watch the owner host until the node's daemon listens on the expected port. */
+/**
+ * After an API restart, watch the owner host until a daemon for the node listens. Any
+ * port will do: Ironic allocates a new port from `[console]port_range` on every start,
+ * so the port read before the restart may be stale; the final scan judges the port.
+ */
 function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>, timeoutMs: number) {
   return async (action: RestartAction): Promise<boolean> => {
     const shell = shells.get(action.host);
@@ -36,13 +40,7 @@ function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>, timeoutMs: n
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const observation = await observeHost(shell);
-      const up = observation.consoles.some(
-        (c) =>
-          c.nodeUuid === action.nodeUuid &&
-          !c.zombie &&
-          c.listening !== false &&
-          (action.expectedPort === null || c.port === action.expectedPort),
-      );
+      const up = observation.consoles.some((c) => c.nodeUuid === action.nodeUuid && !c.zombie && c.listening !== false);
       if (up) return true;
       await sleep(1_000);
     }

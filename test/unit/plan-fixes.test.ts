@@ -109,6 +109,30 @@ describe('planFixes: order', () => {
   });
 });
 
+describe('planFixes: a port held by another process', () => {
+  it('does not restart a console whose port is taken: the start would fail and Ironic would disable it', () => {
+    const result = plan([
+      buildFinding({ kind: 'missing', remedy: 'restart', processes: [], port: 10050 }),
+      buildFinding({ kind: 'port-conflict', remedy: 'report', processes: [], port: 10050, message: 'port 10050 is held by nc (pid 77)' }),
+    ]);
+    expect(result.actions.map((a) => a.kind)).toEqual(['report']);
+    expect(result.skipped).toEqual([
+      {
+        findingId: `missing:conductor-a:${NODE_1}`,
+        reason: `not restarted: port 10050 is held by nc (pid 77) (port-conflict:conductor-a:${NODE_1}); a restart would fail and Ironic would disable the console`,
+      },
+    ]);
+  });
+
+  it('still restarts other nodes', () => {
+    const result = plan([
+      buildFinding({ kind: 'missing', remedy: 'restart', processes: [], nodeUuid: NODE_2 }),
+      buildFinding({ kind: 'port-conflict', remedy: 'report', processes: [] }),
+    ]);
+    expect(result.actions.map((a) => [a.kind, a.nodeUuid])).toEqual([['restart', NODE_2], ['report', NODE_1]]);
+  });
+});
+
 describe('planFixes: refusals', () => {
   const kills = (n: number): Finding[] =>
     Array.from({ length: n }, (_, i) => buildFinding({ nodeUuid: uuidFor(`gone-${i}`), processes: [socatRef({ pid: 5000 + i })] }));
