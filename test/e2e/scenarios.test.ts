@@ -267,8 +267,11 @@ function expectFixRepairs(f: ScenarioFacts): void {
 
 /** port-taken: the squatter is reported, never killed. */
 function expectSquatterSpared(f: ScenarioFacts): void {
-  runTool(['fix', ...labToolArgs(), '--yes']);
+  const fix = runTool(['fix', ...labToolArgs(), '--yes']);
+  expect(fix.code, fix.stderr.slice(-2000)).toBe(2); // the conflict is left for a person
   expect(hostPidAlive(f.owner!, f.squatter_pid!)).toBe(true);
+  // No restart was attempted: a failed start would have made Ironic disable the console.
+  expect(nodeOf(labState(), f.node!)!.console_enabled).toBe(true);
   const { output } = scan();
   expect(output.findings.some((x) => x.kind === 'port-conflict' && x.host === f.owner && x.node_uuid === f.node)).toBe(true);
 }
