@@ -46,7 +46,9 @@ function foreignSockets(
 }
 
 function portConflict(host: HostContext, observation: HostObservation, node: DesiredNode, own: readonly ConsoleDaemon[]): Finding | null {
-  if (node.consolePort === null) return null;
+  // Only a fixed port can conflict: an allocated one is re-allocated (to a free port) on the
+  // next start. Seen in the lab: after a takeover two nodes' allocated ports coincide.
+  if (node.consolePort === null || !node.consolePortFixed) return null;
   const { sockets } = foreignSockets(observation, node.consolePort, own);
   if (sockets.length === 0) return null;
   const holders = [...new Set(sockets.flatMap((s) => s.pids))];

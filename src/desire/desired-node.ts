@@ -38,6 +38,7 @@ export function toDesiredNode(raw: unknown, where: string): DesiredNode {
     maintenance: raw['maintenance'] === true,
     reservation: optionalString(raw['reservation']),
     consolePort: parsePort(driverInfo['ipmi_terminal_port']) ?? parsePort(internal['allocated_ipmi_terminal_port']),
+    consolePortFixed: parsePort(driverInfo['ipmi_terminal_port']) !== null,
   };
 }
 

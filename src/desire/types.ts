@@ -13,6 +13,12 @@ export interface DesiredNode {
   readonly reservation: string | null;
   /** `driver_info.ipmi_terminal_port`, else `driver_internal_info.allocated_ipmi_terminal_port`. */
   readonly consolePort: number | null;
+  /**
+   * True when the port is the operator's fixed `ipmi_terminal_port`. An allocated port is
+   * only a record of the last start: Ironic allocates a new one from `[console]port_range`
+   * on every console start, on whichever conductor starts it.
+   */
+  readonly consolePortFixed: boolean;
 }
 
 /** A conductor from `GET /v1/conductors`. */

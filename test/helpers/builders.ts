@@ -45,6 +45,7 @@ export function buildNode(overrides: Partial<DesiredNode> & { name?: string | nu
     maintenance: false,
     reservation: null,
     consolePort: 10001,
+    consolePortFixed: true,
     ...overrides,
   };
 }

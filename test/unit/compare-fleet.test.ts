@@ -478,6 +478,16 @@ describe('compareFleet: what a finding carries', () => {
     expect(conflict?.evidence).toContain(`pid 3500 is the console of node ${n3.uuid}`);
   });
 
+  it('no port-conflict for an allocated port: Ironic allocates a free one on the next start', () => {
+    // Seen on a real Ironic 21.4 after a takeover: two nodes' allocated ports coincide.
+    const n3 = buildNode({ name: 'n3', conductor: 'conductor-a', consolePort: 10003 });
+    const allocated = { ...n1, provisionState: 'manageable', consolePortFixed: false };
+    const report = compareFleet(
+      fleet({ nodes: [allocated, n3], observations: [buildObservation({ host: 'conductor-a', consoles: [daemonOf(n3, { pid: 3500, port: 10001 })] })] }),
+    );
+    expect(lines(report).filter((l) => l.includes(' n1'))).toEqual(['warning missing conductor-a n1']);
+  });
+
   it('gives distinct ids to two stray instances of one node on one host', () => {
     const report = compareFleet(
       fleet({

@@ -38,11 +38,11 @@ describe('real Ironic 21.4 responses', () => {
     const server = await realIronic('pages', 'conductors');
     const state = await testClient(cloudConfig({ endpoint: server.url })).readDesiredState();
     expect(state.apiVersion).toBe('1.82');
-    expect(state.nodes.map((n) => [n.name, n.conductor, n.consoleEnabled, n.provisionState, n.consolePort])).toEqual([
-      ['lab-node-1', 'conductor-c', true, 'active', 10201],
-      ['lab-node-2', 'conductor-a', true, 'active', 10000],
-      ['lab-node-3', 'conductor-c', true, 'active', 10203],
-      ['lab-node-4', 'conductor-b', true, 'active', 10000],
+    expect(state.nodes.map((n) => [n.name, n.conductor, n.consoleEnabled, n.provisionState, n.consolePort, n.consolePortFixed])).toEqual([
+      ['lab-node-1', 'conductor-c', true, 'active', 10201, true],
+      ['lab-node-2', 'conductor-a', true, 'active', 10000, false],
+      ['lab-node-3', 'conductor-c', true, 'active', 10203, true],
+      ['lab-node-4', 'conductor-b', true, 'active', 10000, false],
     ]);
     expect(state.nodes.every((n) => n.consoleInterface === 'ipmitool-socat' || n.consoleInterface === 'ipmitool-shellinabox')).toBe(true);
   });
