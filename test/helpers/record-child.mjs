@@ -1,8 +1,8 @@
 // A second console-doctor process for the audit trail tests (see record-child.ts).
-// Usage: node record-child.mjs <compiled-dir> <mode> <db-path> [args]
+// Usage: node record-child.mjs <dist-dir> <mode> <db-path> [args]
 const [compiled, mode, dbPath, ...args] = process.argv.slice(2);
-const { openAuditStore } = await import(`${compiled}/src/record/sqlite-audit-store.js`);
-const { acquireFixLock } = await import(`${compiled}/src/record/fix-lock.js`);
+const { openAuditStore } = await import(`${compiled}/record/sqlite-audit-store.js`);
+const { acquireFixLock } = await import(`${compiled}/record/fix-lock.js`);
 const say = (value) => process.stdout.write(`${JSON.stringify(value)}\n`);
 const NODE = '5a2f1c2e-8d7b-4c1e-9b8e-0f3a6e1d2c4b';
 

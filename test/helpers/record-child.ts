@@ -1,35 +1,23 @@
 /**
  * Runs the audit store and fix lock in other, real processes: a fix that crashes
- * (SIGKILL) mid-run, a second `fix` racing for the lock. tsx is not installed, so the
- * record module (and src/errors.ts, its only runtime dependency) is transpiled once into
- * node_modules/.cache, where `better-sqlite3` resolves from the project's node_modules.
+ * (SIGKILL) mid-run, a second `fix` racing for the lock. The child loads the compiled
+ * modules from dist/ (`npm test` builds first), as the installed tool would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHILD_SCRIPT = join(ROOT, 'test', 'helpers', 'record-child.mjs');
 
-/** Transpiles src/errors.ts and src/record/*.ts; returns the directory holding `src/`. */
-export function compileRecordModule(): string {
-  const cache = join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const out = mkdtempSync(join(cache, 'console-doctor-record-'));
-  const sources = ['src/errors.ts', ...readdirSync(join(ROOT, 'src', 'record')).filter((f) => f.endsWith('.ts')).map((f) => `src/record/${f}`)];
-  for (const source of sources) {
-    const { outputText } = ts.transpileModule(readFileSync(join(ROOT, source), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-      fileName: source,
-    });
-    const target = join(out, source.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
+/** The directory of the compiled record modules (dist/); fails clearly when not built. */
+export function compiledRecordModule(): string {
+  const dist = join(ROOT, 'dist');
+  if (!existsSync(join(dist, 'record', 'sqlite-audit-store.js'))) {
+    throw new Error('dist/ is not built: run `npm run build` (npm test does it first)');
   }
-  writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
-  return out;
+  return dist;
 }
 
 export interface Child {

@@ -7,7 +7,7 @@ import { LockError } from '../../src/errors.js';
 import { acquireFixLock, fixLockPath, readLock, type LockRecord } from '../../src/record/fix-lock.js';
 import { readBootId, readStartTicks } from '../../src/record/process-identity.js';
 import { makeTempDir } from '../helpers/console-daemons.js';
-import { compileRecordModule, startRecordChild, type Child } from '../helpers/record-child.js';
+import { compiledRecordModule, startRecordChild, type Child } from '../helpers/record-child.js';
 
 let dir: string;
 let compiled: string;
@@ -17,7 +17,7 @@ const dbPath = (): string => join(dir, `audit-${(n += 1)}.db`);
 
 beforeAll(() => {
   dir = makeTempDir('cd-lock-');
-  compiled = compileRecordModule();
+  compiled = compiledRecordModule();
 });
 afterEach(async () => {
   for (const child of children.splice(0)) {
@@ -27,7 +27,6 @@ afterEach(async () => {
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(compiled, { recursive: true, force: true });
 });
 
 function start(mode: string, ...args: string[]): Child {

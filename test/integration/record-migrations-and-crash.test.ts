@@ -8,17 +8,16 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion } from '../..
 import { openAuditStore } from '../../src/record/sqlite-audit-store.js';
 import { makeTempDir } from '../helpers/console-daemons.js';
 import { finding, killAction, okScan, outcome, runStart } from '../helpers/record-builders.js';
-import { compileRecordModule, startRecordChild } from '../helpers/record-child.js';
+import { compiledRecordModule, startRecordChild } from '../helpers/record-child.js';
 
 let dir: string;
 let compiled: string;
 beforeAll(() => {
   dir = makeTempDir('cd-record-');
-  compiled = compileRecordModule();
+  compiled = compiledRecordModule();
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(compiled, { recursive: true, force: true });
 });
 
 describe('migrations', () => {
