@@ -55,7 +55,7 @@ function stalePidFile(context: FleetContext, host: HostContext, observation: Hos
   });
 }
 
-/** A credential file is stray on a host that does not own the node, or for a console that is off and gone. */
+/** A credential file is stray on a host that does not own the node, or for a console that is disabled. */
 function strayCredential(context: FleetContext, host: HostContext, observation: HostObservation, file: HostFile): Finding | null {
   const uuid = file.nodeUuid;
   if (uuid === null) return null;
@@ -75,8 +75,10 @@ function strayCredential(context: FleetContext, host: HostContext, observation: 
           : `Ironic maps the node to ${owner.conductor}`;
     // The file feeds a running console here; removing it waits for the same proof as killing it.
     if (running.length > 0 && owner.host !== null && owner.host.host !== host.host) dependsOn = [owner.host.host];
-  } else if (!node.consoleEnabled && running.length === 0) {
-    why = 'the console is disabled and no daemon runs (Ironic removes the file when it stops a console)';
+  } else if (!node.consoleEnabled) {
+    // Ironic removes the file when it stops a console. A daemon still running is itself a
+    // console-disabled finding, killed before files are removed, so one fix clears both.
+    why = 'the console is disabled (Ironic removes the file when it stops a console)';
   } else {
     return null;
   }

@@ -87,12 +87,12 @@ describe('compareFleet: one case per finding kind', () => {
       expected: ['warning wrong-host conductor-a orphaned', 'warning stray-credential conductor-a orphaned'],
     },
     {
-      name: 'console-disabled: a daemon for a node whose console is off (its credential is left to the kill)',
+      name: 'console-disabled: a daemon for a node whose console is off, and its credential (one fix clears both)',
       input: fleet({
         nodes: [{ ...n1, consoleEnabled: false }],
         observations: [buildObservation({ host: 'conductor-a', consoles: [daemonOf(n1)] })],
       }),
-      expected: ['warning console-disabled conductor-a n1'],
+      expected: ['warning console-disabled conductor-a n1', 'warning stray-credential conductor-a n1'],
     },
     {
       name: 'unknown-node: a daemon for a node Ironic does not list',
@@ -297,7 +297,7 @@ describe('compareFleet: what the hash ring leaves behind', () => {
           }),
         ],
       }),
-      expected: ['warning console-disabled conductor-a n1', 'warning stray-credential conductor-a n4'],
+      expected: ['warning console-disabled conductor-a n1', 'warning stray-credential conductor-a n1', 'warning stray-credential conductor-a n4'],
     },
     {
       name: 'an unreachable owner: no missing for its nodes, its only finding is unreachable',
