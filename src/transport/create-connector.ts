@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Client } from 'ssh2';
 import { UnreachableError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
-import { knownHostsFiles, userKnownHostsFile } from './known-hosts-files.js';
+import { knownHostsFiles, readKnownHostsFiles, userKnownHostsFile, type KnownHostsRead } from './known-hosts-files.js';
 import { LocalShell } from './local-shell.js';
 import { defaultIdentityFiles, rememberPassphrase } from './ssh-auth.js';
 import { firstLine, formatEndpoint, openHop, type HopEndpoint, type HopRequest } from './ssh-hop.js';
@@ -16,14 +16,26 @@ import type { Connector, ConnectorOptions, RemoteShell } from './types.js';
 
 export function createConnector(options: ConnectorOptions): Connector {
   const passphrase = rememberPassphrase(options.passphrase);
-  const settings = { ...options, passphrase };
+  // known_hosts is read once for the whole fleet, and again only after accept-new added a key.
+  const files = knownHostsFiles(options.knownHostsFiles);
+  let known: Promise<KnownHostsRead> | undefined;
+  const settings = {
+    ...options,
+    passphrase,
+    readKnownHosts: () => (known ??= readKnownHostsFiles(files)),
+    knownHostAdded: () => {
+      known = undefined;
+    },
+  };
   return {
     connect: async (host) =>
       host.connection === 'local' ? new LocalShell(host, options.commandTimeoutMs) : connectSsh(host, settings),
   };
 }
 
-type Settings = ConnectorOptions & { readonly passphrase: () => Promise<string | undefined> };
+type Settings = ConnectorOptions & Pick<HopRequest, 'readKnownHosts' | 'knownHostAdded'> & {
+  readonly passphrase: () => Promise<string | undefined>;
+};
 
 /** The login name OpenSSH would use when neither the host nor the jump spec names one. */
 function localUser(): string {
@@ -37,7 +49,8 @@ async function connectSsh(host: HostSpec, settings: Settings): Promise<RemoteShe
   const jumps: HopEndpoint[] = host.jumpHosts.map((jump) => ({ address: jump.address, port: jump.port, user: jump.user ?? user }));
   const shared = {
     knownHosts: settings.knownHosts,
-    knownHostsFiles: knownHostsFiles(settings.knownHostsFiles),
+    readKnownHosts: settings.readKnownHosts,
+    knownHostAdded: settings.knownHostAdded,
     userKnownHostsFile: settings.userKnownHostsFile ?? userKnownHostsFile(),
     connectTimeoutMs: settings.connectTimeoutMs,
     keepaliveIntervalMs: settings.keepaliveIntervalMs,

@@ -8,7 +8,7 @@ import ssh2, { type Client, type ConnectConfig, type ServerHostKeyAlgorithm } fr
 import { AuthError, ConfigError, UnreachableError } from '../errors.js';
 import { HopAuthentication, type AuthSources } from './ssh-auth.js';
 import { decideHostKey, type KnownHostsMode } from './host-key-policy.js';
-import { appendKnownHost, readKnownHostsFiles } from './known-hosts-files.js';
+import { appendKnownHost, type KnownHostsRead } from './known-hosts-files.js';
 import { knownHostsName, knownKeyTypes } from './known-hosts.js';
 
 // ssh2 is CommonJS: Node's ESM loader gives only its default export (and `Client`).
@@ -29,8 +29,10 @@ export interface HopRequest {
   /** A forwarded stream from the previous hop; a new TCP connection when absent. */
   readonly sock?: Duplex;
   readonly knownHosts: KnownHostsMode;
-  /** Every known_hosts file to read, in order. */
-  readonly knownHostsFiles: readonly string[];
+  /** Every known_hosts entry, read once per run (see createConnector), not once per host. */
+  readonly readKnownHosts: () => Promise<KnownHostsRead>;
+  /** Called after accept-new appended a key, so the next read sees it. */
+  readonly knownHostAdded: () => void;
   /** Where accept-new appends. */
   readonly userKnownHostsFile: string;
   readonly connectTimeoutMs: number;
@@ -69,7 +71,7 @@ export function hostKeyAlgorithms(knownTypes: readonly string[]): ServerHostKeyA
 export async function openHop(request: HopRequest): Promise<Client> {
   const { endpoint, where } = request;
   const name = knownHostsName(endpoint.address, endpoint.port);
-  const known = request.knownHosts === 'off' ? { entries: [], notes: [] } : await readKnownHostsFiles(request.knownHostsFiles);
+  const known = request.knownHosts === 'off' ? { entries: [], notes: [] } : await request.readKnownHosts();
   const preferredTypes = knownKeyTypes(known.entries, name);
 
   return new Promise<Client>((resolve, reject) => {
@@ -108,7 +110,10 @@ export async function openHop(request: HopRequest): Promise<Client> {
         return verify(false);
       }
       appendKnownHost(request.userKnownHostsFile, decision.line).then(
-        () => verify(true),
+        () => {
+          request.knownHostAdded();
+          verify(true);
+        },
         (error: unknown) => {
           hostKeyProblem = error instanceof ConfigError ? error : new ConfigError(String(error));
           verify(false);
