@@ -83,7 +83,7 @@ function portConflict(host: HostContext, observation: HostObservation, node: Des
 export function compareOwnedNodes(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
   const live = liveDaemons(observation);
   const findings: Finding[] = [];
-  for (const node of context.desired.nodes) {
+  for (const node of context.nodesByConductor.get(host.conductorName) ?? []) {
     if (!node.consoleEnabled || !ownsNode(host, node)) continue;
     const own = live.filter((d) => d.nodeUuid === node.uuid);
     if (own.length === 0) findings.push(missing(host, node));

@@ -18,6 +18,8 @@ export interface HostContext {
 export interface FleetContext {
   readonly desired: DesiredState;
   readonly nodesByUuid: ReadonlyMap<string, DesiredNode>;
+  /** Nodes by Ironic's `conductor`, so each host looks at its own nodes, not all of them. */
+  readonly nodesByConductor: ReadonlyMap<string, readonly DesiredNode[]>;
   /** By inventory name, in scan order. */
   readonly hosts: ReadonlyMap<string, HostContext>;
   /** Conductor name → inventory name. */
@@ -60,9 +62,21 @@ export function buildFleetContext(input: {
   return {
     desired: input.desired,
     nodesByUuid: new Map(input.desired.nodes.map((n) => [n.uuid, n])),
+    nodesByConductor: groupByConductor(input.desired.nodes),
     hosts,
     hostByConductor,
   };
+}
+
+function groupByConductor(nodes: readonly DesiredNode[]): Map<string, DesiredNode[]> {
+  const groups = new Map<string, DesiredNode[]>();
+  for (const node of nodes) {
+    if (node.conductor === null) continue;
+    const group = groups.get(node.conductor);
+    if (group === undefined) groups.set(node.conductor, [node]);
+    else group.push(node);
+  }
+  return groups;
 }
 
 export function ownerOf(context: FleetContext, node: DesiredNode): NodeOwner {
