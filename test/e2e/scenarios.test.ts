@@ -194,7 +194,11 @@ function victimLeftovers(f: ScenarioFacts): Expected[] {
 
 /** Copies that takeover conductors started while the victim was away are wrong-host. */
 function copiesOf(f: ScenarioFacts): Expected[] {
-  return takeoverCopies(f.after, f.victim!).map(({ host, uuid }) => ({ kind: 'wrong-host', host, node: uuid, severity: 'critical' }));
+  return takeoverCopies(f.after, f.victim!).map(({ host, uuid }): Expected =>
+    nodeOf(f.after, uuid)?.console_enabled === false
+      ? { kind: 'console-disabled', host, node: uuid, severity: 'warning' } // Ironic disabled it after a failed start
+      : { kind: 'wrong-host', host, node: uuid, severity: 'critical' },
+  );
 }
 
 /**
@@ -211,7 +215,7 @@ function isAllowedExtra(finding: ToolFinding, state: LabState): boolean {
     existsSync(join(LAB_DIR, 'hosts', host.replace('conductor-', ''), 'tmp', `${uuid}.${ext}`));
   switch (kind) {
     case 'stray-credential':
-      return file('pw') && node?.conductor !== host;
+      return file('pw') && (node === undefined || node.conductor !== host || !node.console_enabled);
     case 'stale-pidfile':
       return file('pid');
     case 'console-disabled':
