@@ -44,6 +44,11 @@ banner "console-doctor fix --yes"
 tool fix --yes; echo "(exit code $?)"
 banner "console-doctor scan (again)"
 tool scan; echo "(exit code $?)"
+banner "console-doctor history (the audit trail)"
+XDG_STATE_HOME="$CDLAB_DIR/tool-state" node "$REPO/bin/console-doctor.js" history --limit 5
+run_id="$(XDG_STATE_HOME="$CDLAB_DIR/tool-state" node "$REPO/bin/console-doctor.js" history --json --limit 20 |
+  python3 -c 'import json, sys; print(next(r["id"] for r in json.load(sys.stdin)["runs"] if r["command"] == "fix"))')"
+XDG_STATE_HOME="$CDLAB_DIR/tool-state" node "$REPO/bin/console-doctor.js" history show "$run_id"
 set -e
 show_consoles
 
