@@ -33,32 +33,28 @@ function wrongHost(context: FleetContext, host: HostContext, observation: HostOb
   const label = nodeLabel(node, node.uuid);
   const base = daemonFields(host, observation, daemon);
   const evidence = daemonEvidence(observation, daemon);
-  if (owner.conductor === null) {
-    return makeFinding({
+  // A daemon nothing manages: no alive conductor owns the node, or Ironic still maps it to
+  // this host's dead conductor. A warning: no live copy elsewhere competes for the BMC.
+  const unmanaged = (message: string, why: string): Finding =>
+    makeFinding({
       ...base,
       kind: 'wrong-host',
       severity: 'warning',
       key: node.uuid,
       nodeName: node.name,
       expected: null,
-      message: `console of node ${label} runs on ${host.host}, but no alive conductor of group "${node.conductorGroup}" owns the node`,
-      evidence: [...evidence, `Ironic's conductor for the node is null: no alive conductor in group "${node.conductorGroup}"`],
+      message: `console of node ${label} runs on ${host.host}, ${message}`,
+      evidence: [...evidence, why],
       remedy: 'kill',
     });
+  if (owner.conductor === null) {
+    return unmanaged(
+      `but no alive conductor of group "${node.conductorGroup}" owns the node`,
+      `Ironic's conductor for the node is null: no alive conductor in group "${node.conductorGroup}"`,
+    );
   }
   if (owner.conductor === host.conductorName) {
-    // Ironic still maps the node here, but this conductor is dead: nothing manages the daemon.
-    return makeFinding({
-      ...base,
-      kind: 'wrong-host',
-      severity: 'warning',
-      key: node.uuid,
-      nodeName: node.name,
-      expected: null,
-      message: `console of node ${label} runs on ${host.host}, whose conductor ${host.conductorName} is dead`,
-      evidence: [...evidence, `conductor ${host.conductorName} is listed with alive: false`],
-      remedy: 'kill',
-    });
+    return unmanaged(`whose conductor ${host.conductorName} is dead`, `conductor ${host.conductorName} is listed with alive: false`);
   }
   const ownerName = owner.host?.host ?? owner.conductor;
   const ownerEvidence: string[] = [`Ironic maps the node to conductor ${owner.conductor}`];
