@@ -37,7 +37,9 @@ export function actionForFinding(finding: Finding, context: ActionContext): Acti
       const host = finding.host ?? ownerHost(context, finding.nodeUuid);
       if (host === null) return { skip: `no scanned host runs the owner conductor of node ${finding.nodeUuid}` };
       const node = context.desired.nodes.find((n) => n.uuid === finding.nodeUuid);
-      const expectedPort = node?.consolePort ?? finding.port;
+      // Only a fixed ipmi_terminal_port is known in advance: Ironic allocates a new port
+      // from [console]port_range on every start.
+      const expectedPort = node === undefined ? finding.port : node.consolePortFixed ? node.consolePort : null;
       return { action: { ...common, kind: 'restart', host, nodeUuid: finding.nodeUuid, expectedPort } };
     }
     case 'report':

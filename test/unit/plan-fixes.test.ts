@@ -109,6 +109,21 @@ describe('planFixes: order', () => {
   });
 });
 
+describe('planFixes: restarts', () => {
+  it('expects no particular port when the node\'s port was allocated: Ironic allocates anew on every start', () => {
+    const allocated = buildDesired({
+      nodes: [buildNode({ name: 'node-1', consolePort: 10050, consolePortFixed: false })],
+      conductors: [buildConductor({ hostname: 'conductor-a' })],
+    });
+    const result = planFixes(
+      buildReport([buildFinding({ kind: 'missing', remedy: 'restart', processes: [], port: 10050 })]),
+      { scans: fleet(), desired: allocated, desiredComplete: true },
+      DEFAULT_POLICY,
+    );
+    expect(result.actions).toMatchObject([{ kind: 'restart', nodeUuid: NODE_1, expectedPort: null }]);
+  });
+});
+
 describe('planFixes: a port held by another process', () => {
   it('does not restart a console whose port is taken: the start would fail and Ironic would disable it', () => {
     const result = plan([
