@@ -6,11 +6,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
-import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { freePort, generateKey, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 const BIN = new URL('../../bin/console-doctor.js', import.meta.url).pathname;
 
@@ -256,6 +257,86 @@ describe('console-doctor binary against a real sshd and real socat daemons', () 
     expect(report.findings.map((f) => f.kind)).toEqual(['unreachable']);
     expect(report.findings[0]!.message).toMatch(/host key .* is not known/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad input: broken hosts each get one line naming host and cause, exit 3, and do not stop the good one', async () => {
+    const silent = createServer(() => undefined); // accepts TCP, never speaks SSH
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as AddressInfo).port;
+    const closedPort = await freePort();
+    const otherKey = join(dir, 'other_key');
+    generateKey(otherKey);
+    const changed = join(dir, 'changed_known_hosts');
+    const otherHostKey = generateKey(join(dir, 'other_host_key'));
+    writeFileSync(changed, `[${sshd.address}]:${sshd.port} ${otherHostKey}\n`);
+    const host = (name: string, extra: string[]) => [`  ${name}:`, `    address: ${sshd.address}`, `    user: root`, ...extra.map((l) => `    ${l}`)];
+    writeFileSync(
+      join(dir, 'mixed.yaml'),
+      [
+        'ssh:',
+        '  connect_timeout: 2s',
+        'hosts:',
+        ...host('good', [`port: ${sshd.port}`, `identity_file: ${sshd.clientKeyPath}`]),
+        ...host('wrong-key', [`port: ${sshd.port}`, `identity_file: ${otherKey}`]),
+        ...host('refused', [`port: ${closedPort}`, `identity_file: ${sshd.clientKeyPath}`]),
+        ...host('silent', [`port: ${silentPort}`, `identity_file: ${sshd.clientKeyPath}`]),
+        ...host('via-dead-jump', [`port: ${sshd.port}`, `identity_file: ${sshd.clientKeyPath}`, `jump: root@127.0.0.1:${closedPort}`]),
+        '',
+      ].join('\n'),
+    );
+    try {
+      const result = await runTool(['inventory', '--connect', '-i', join(dir, 'mixed.yaml'), '--known-hosts-file', join(dir, 'known_hosts')], { ...env, SSH_AUTH_SOCK: '' });
+      expect(result.code).toBe(3);
+      const row = (name: string): string => result.stdout.split('\n').find((l) => l.startsWith(`${name} `)) ?? '';
+      expect(row('good')).toMatch(/\sok\s/);
+      expect(row('wrong-key')).toMatch(/failed.*authentication failed/);
+      expect(row('refused')).toMatch(/failed.*connection refused/);
+      expect(row('silent')).toMatch(/failed.*no SSH answer within 2s/);
+      expect(row('via-dead-jump')).toMatch(/failed.*jump host root@127\.0\.0\.1:\d+: connection refused/);
+      expect(result.stdout).toContain('1 of 5 hosts ready');
+      // A changed host key is refused in strict mode, naming the host and the offered fingerprint.
+      const changedRun = await runTool(['inventory', '--connect', ...common.slice(0, 2), '--known-hosts-file', changed], env);
+      expect(changedRun.code).toBe(3);
+      expect(changedRun.stdout).toMatch(/conductor-a .*has CHANGED: offered ED25519 SHA256:\S+/);
+      expect(result.stderr + changedRun.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a host whose probe hangs times out as unreachable while the others are scanned', async () => {
+    const fifo = join(dir, 'hung-ironic.conf');
+    spawnSync('mkfifo', [fifo]); // reading it blocks forever: the probe hangs on this host
+    writeFileSync(
+      join(dir, 'hang.yaml'),
+      [
+        'ssh:',
+        '  command_timeout: 2s',
+        'hosts:',
+        '  conductor-a:',
+        `    address: ${sshd.address}`,
+        `    port: ${sshd.port}`,
+        '    user: root',
+        `    identity_file: ${sshd.clientKeyPath}`,
+        `    ironic_conf: ${join(dir, 'ironic.conf')}`,
+        `    tempdir: ${join(dir, 'tmp')}`,
+        '  hangs:',
+        `    address: ${sshd.address}`,
+        `    port: ${sshd.port}`,
+        '    user: root',
+        `    identity_file: ${sshd.clientKeyPath}`,
+        `    ironic_conf: ${fifo}`,
+        '    conductor_name: conductor-h',
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const result = await runTool(['scan', '-i', join(dir, 'hang.yaml'), '--known-hosts-file', join(dir, 'known_hosts'), '--format', 'json'], env);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const report = JSON.parse(result.stdout) as { findings: { kind: string; host: string; message: string }[]; hosts: { name: string; ok: boolean }[] };
+    expect(report.hosts.map((h) => [h.name, h.ok])).toEqual([['conductor-a', true], ['hangs', false]]);
+    expect(report.findings.find((f) => f.host === 'hangs')?.message).toMatch(/command timed out after 2s/);
+    expect(result.code).toBe(3);
   });
 
   it('bad input: a broken inventory lists every problem as file:path: message, exit 3', async () => {
