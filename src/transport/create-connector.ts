@@ -9,7 +9,7 @@ import { UnreachableError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { knownHostsFiles, readKnownHostsFiles, userKnownHostsFile, type KnownHostsRead } from './known-hosts-files.js';
 import { LocalShell } from './local-shell.js';
-import { defaultIdentityFiles, rememberPassphrase } from './ssh-auth.js';
+import { defaultIdentityFiles, IdentityCache, rememberPassphrase } from './ssh-auth.js';
 import { firstLine, formatEndpoint, openHop, type HopEndpoint, type HopRequest } from './ssh-hop.js';
 import { SshShell } from './ssh-shell.js';
 import type { Connector, ConnectorOptions, RemoteShell } from './types.js';
@@ -22,6 +22,7 @@ export function createConnector(options: ConnectorOptions): Connector {
   const settings = {
     ...options,
     passphrase,
+    identities: new IdentityCache(),
     readKnownHosts: () => (known ??= readKnownHostsFiles(files)),
     knownHostAdded: () => {
       known = undefined;
@@ -35,6 +36,7 @@ export function createConnector(options: ConnectorOptions): Connector {
 
 type Settings = ConnectorOptions & Pick<HopRequest, 'readKnownHosts' | 'knownHostAdded'> & {
   readonly passphrase: () => Promise<string | undefined>;
+  readonly identities: IdentityCache;
 };
 
 /** The login name OpenSSH would use when neither the host nor the jump spec names one. */
@@ -58,6 +60,7 @@ async function connectSsh(host: HostSpec, settings: Settings): Promise<RemoteShe
       agent: settings.agent ?? (process.env.SSH_AUTH_SOCK || undefined),
       identityFiles: host.identityFiles.length > 0 ? host.identityFiles : defaultIdentityFiles(),
       passphrase: settings.passphrase,
+      identities: settings.identities,
     },
   } satisfies Partial<HopRequest>;
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
 import { AuthError } from '../errors.js';
 
 // ssh2 is CommonJS: Node's ESM loader gives only its default export (and `Client`).
@@ -24,6 +24,8 @@ export interface AuthSources {
   readonly identityFiles: readonly string[];
   /** Asks (once per run) for the passphrase of encrypted identity files. */
   readonly passphrase: () => Promise<string | undefined>;
+  /** Identity files parsed once per run (see IdentityCache). */
+  readonly identities: IdentityCache;
   /** Told when the handler waits for the passphrase (true) and when it goes on (false). */
   readonly onWaiting?: (waiting: boolean) => void;
 }
@@ -92,36 +94,55 @@ export class HopAuthentication {
   }
 
   private async keyMethod(path: string): Promise<AnyAuthMethod | undefined> {
-    let data: Buffer;
-    try {
-      data = await readFile(path);
-    } catch (error) {
-      this.tried.push(`${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-      return undefined;
-    }
-    const plain = utils.parseKey(data);
-    if (!(plain instanceof Error)) {
+    const loaded = await this.sources.identities.load(path, () => {
+      this.sources.onWaiting?.(true);
+      return this.sources.passphrase().finally(() => this.sources.onWaiting?.(false));
+    });
+    if ('key' in loaded) {
       this.tried.push(path);
-      return { type: 'publickey', username: this.sources.user, key: data };
+      return { type: 'publickey', username: this.sources.user, key: loaded.key };
     }
-    if (!/no passphrase given/i.test(plain.message)) {
-      this.tried.push(`${path} (not a private key ssh2 can read)`);
-      return undefined;
-    }
-    this.sources.onWaiting?.(true);
-    const passphrase = await this.sources.passphrase().finally(() => this.sources.onWaiting?.(false));
-    if (passphrase === undefined || passphrase === '') {
-      this.encryptedWithoutPassphrase.push(path);
-      this.tried.push(`${path} (encrypted, no passphrase)`);
-      return undefined;
-    }
-    if (utils.parseKey(data, passphrase) instanceof Error) {
-      this.tried.push(`${path} (wrong passphrase)`);
-      return undefined;
-    }
-    this.tried.push(path);
-    return { type: 'publickey', username: this.sources.user, key: data, passphrase };
+    if (loaded.problem === 'encrypted, no passphrase') this.encryptedWithoutPassphrase.push(path);
+    this.tried.push(`${path} (${loaded.problem})`);
+    return undefined;
   }
+}
+
+export type LoadedIdentity = { readonly key: ParsedKey } | { readonly problem: string };
+
+/**
+ * Identity files read and parsed once per run, not once per host: an encrypted key's
+ * KDF (bcrypt) costs tens of milliseconds, and ssh2 would parse it again for every
+ * signature if handed the file's bytes. The parsed key never leaves this process.
+ */
+export class IdentityCache {
+  private readonly loaded = new Map<string, Promise<LoadedIdentity>>();
+
+  load(path: string, passphrase: () => Promise<string | undefined>): Promise<LoadedIdentity> {
+    let entry = this.loaded.get(path);
+    if (entry === undefined) {
+      entry = loadIdentity(path, passphrase);
+      this.loaded.set(path, entry);
+    }
+    return entry;
+  }
+}
+
+async function loadIdentity(path: string, passphrase: () => Promise<string | undefined>): Promise<LoadedIdentity> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    return { problem: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+  }
+  const plain = utils.parseKey(data);
+  if (!(plain instanceof Error)) return { key: plain };
+  if (!/no passphrase given/i.test(plain.message)) return { problem: 'not a private key ssh2 can read' };
+  const secret = await passphrase();
+  if (secret === undefined || secret === '') return { problem: 'encrypted, no passphrase' };
+  const opened = utils.parseKey(data, secret);
+  if (opened instanceof Error) return { problem: 'wrong passphrase' };
+  return { key: opened };
 }
 
 /** ssh2 takes `false` for "no more methods"; its typings do not say so. */
