@@ -6,7 +6,7 @@ import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { acquireFixLock } from '../record/fix-lock.js';
 import { redactCliArgv } from '../record/redact-cli-argv.js';
-import { defaultAuditPath, openAuditStore } from '../record/sqlite-audit-store.js';
+import { defaultAuditPath } from '../record/default-audit-path.js';
 import { createConnector } from '../transport/create-connector.js';
 import type { Connector } from '../transport/types.js';
 import { createChalkStyle } from '../ui/chalk-style.js';
@@ -80,7 +80,8 @@ export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<Co
     endpointOverride: o.endpoint,
   });
   const ironic = createIronicClient(cloud, { timeoutMs: o.apiTimeout });
-  const audit = o.audit ? openAuditStore(auditPath(o)) : null;
+  // Loaded only when used: better-sqlite3 is a native module, and --no-audit runs need none.
+  const audit = o.audit ? (await import('../record/sqlite-audit-store.js')).openAuditStore(auditPath(o)) : null;
   return {
     inventory,
     connector: buildConnectorFor(inventory, terminal),

@@ -3,7 +3,7 @@
  * never stored: a run without a finish whose process is gone is "interrupted", and so is
  * an intent without an outcome once its run has ended one way or the other.
  */
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite.js';
 import type { ActionStatus } from '../apply/types.js';
 import type {
   ActionRecord, FindingRecord, HistoryQueries, HostResultRecord, NodeTimeline, PruneResult, RunRecord, RunStatus, TimelineEntry,
@@ -80,7 +80,7 @@ function toAction(row: ActionRow, runState: RunStatus): ActionRecord {
 }
 
 export function createHistoryQueries(
-  db: Database.Database,
+  db: SqliteDatabase,
   probe: ProcessProbe,
   clock: () => Date = () => new Date(),
 ): HistoryQueries {

@@ -2,7 +2,7 @@
  * The audit database's schema as an ordered list of steps; `PRAGMA user_version` says
  * how many have run. Steps are only ever appended: a released step is never edited.
  */
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase } from './sqlite.js';
 import { ConfigError } from '../errors.js';
 
 export interface Migration {
@@ -108,7 +108,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
-export function schemaVersion(db: Database.Database): number {
+export function schemaVersion(db: SqliteDatabase): number {
   return Number(db.pragma('user_version', { simple: true }));
 }
 
@@ -118,7 +118,7 @@ export function schemaVersion(db: Database.Database): number {
  * Returns the versions before and after.
  */
 export function migrate(
-  db: Database.Database,
+  db: SqliteDatabase,
   where: string,
   target: number = LATEST_SCHEMA_VERSION,
 ): { readonly from: number; readonly to: number } {

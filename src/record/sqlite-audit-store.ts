@@ -3,7 +3,7 @@
  * imports better-sqlite3. Writes are synchronous and each is committed before the call
  * returns, so an intent is on disk before its action runs.
  */
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from './sqlite.js';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ActionOutcome } from '../apply/types.js';
@@ -30,11 +30,11 @@ export interface AuditStoreOptions {
 
 export class SqliteAuditStore implements AuditStore {
   readonly path: string;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly now: () => Date;
   private readonly probe: ProcessProbe;
 
-  constructor(db: Database.Database, path: string, options: AuditStoreOptions = {}) {
+  constructor(db: SqliteDatabase, path: string, options: AuditStoreOptions = {}) {
     this.db = db;
     this.path = path;
     this.now = options.now ?? (() => new Date());
@@ -156,7 +156,7 @@ export class SqliteAuditStore implements AuditStore {
  * and the schema migrated to the latest version.
  */
 export function openAuditStore(path: string, options: AuditStoreOptions = {}): SqliteAuditStore {
-  let db: Database.Database | undefined;
+  let db: SqliteDatabase | undefined;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     // 'a' creates without truncating; the mode applies only when the file is new.

@@ -4,7 +4,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
-import type { Client } from 'ssh2';
+import type { Client } from './ssh2.js';
 import { UnreachableError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { knownHostsFiles, readKnownHostsFiles, userKnownHostsFile, type KnownHostsRead } from './known-hosts-files.js';

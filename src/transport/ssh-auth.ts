@@ -6,11 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2';
+import { sshUtils as utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ParsedKey } from './ssh2.js';
 import { AuthError } from '../errors.js';
-
-// ssh2 is CommonJS: Node's ESM loader gives only its default export (and `Client`).
-const { utils } = ssh2;
 
 /** OpenSSH's default identities that console-doctor offers when the inventory names none. */
 export function defaultIdentityFiles(home: string = homedir()): string[] {

@@ -4,15 +4,13 @@
  */
 import { connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2, { type Client, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import { SshClient, type Client, type ConnectConfig, type ServerHostKeyAlgorithm } from './ssh2.js';
 import { AuthError, ConfigError, UnreachableError } from '../errors.js';
 import { HopAuthentication, type AuthSources } from './ssh-auth.js';
 import { decideHostKey, type KnownHostsMode } from './host-key-policy.js';
 import { appendKnownHost, type KnownHostsRead } from './known-hosts-files.js';
 import { knownHostsName, knownKeyTypes } from './known-hosts.js';
 
-// ssh2 is CommonJS: Node's ESM loader gives only its default export (and `Client`).
-const { Client: SshClient } = ssh2;
 
 export interface HopEndpoint {
   readonly address: string;

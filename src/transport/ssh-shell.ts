@@ -2,7 +2,7 @@
  * A RemoteShell over one SSH connection: every `exec` opens a channel on the same
  * connection, so a run costs one TCP connection and one login per host.
  */
-import type { Client, ClientChannel } from 'ssh2';
+import type { Client, ClientChannel } from './ssh2.js';
 import { UnreachableError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { firstLine, seconds } from './ssh-hop.js';
