@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 const FIXTURES = new URL('../fixtures/ironic/', import.meta.url);
 
@@ -185,4 +186,17 @@ export async function startFakeKeystone(options: {
   });
   url = server.url;
   return server;
+}
+
+/** `startFakeIronic` for one test file: every server started is closed after each test. */
+export function fakeIronicPerTest(): (options?: IronicOptions) => ReturnType<typeof startFakeIronic> {
+  const servers: FakeServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (options = {}) => {
+    const server = await startFakeIronic(options);
+    servers.push(server);
+    return server;
+  };
 }

@@ -3,8 +3,8 @@
  * test/fixtures/ironic/captured/README.md), served back as they came.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { describe, expect, it } from 'vitest';
+import { fakeIronicPerTest, type FakeServer } from '../helpers/fake-ironic.js';
 import { cloudConfig, testClient } from './desire-builders.js';
 
 interface Captured {
@@ -14,23 +14,18 @@ interface Captured {
 const captured = (name: string): Captured =>
   JSON.parse(readFileSync(new URL(`../fixtures/ironic/captured/${name}.json`, import.meta.url), 'utf8')) as Captured;
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const startIronic = fakeIronicPerTest();
 
 async function realIronic(nodesFile: string, conductorsFile: string, maxLimit = 2): Promise<FakeServer> {
   const nodes = nodesFile === 'pages'
     ? [...(captured('nodes-detail-limit-2').body.nodes as Record<string, unknown>[]), ...(captured('nodes-detail-limit-2-page-2').body.nodes as Record<string, unknown>[])]
     : (captured(nodesFile).body.nodes as Record<string, unknown>[]);
-  const server = await startFakeIronic({
+  return startIronic({
     root: captured('root').body,
     nodes,
     conductors: captured(conductorsFile).body.conductors as Record<string, unknown>[],
     maxLimit,
   });
-  servers.push(server);
-  return server;
 }
 
 describe('real Ironic 21.4 responses', () => {

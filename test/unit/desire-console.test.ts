@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { fixture, type FakeServer, fakeIronicPerTest } from '../helpers/fake-ironic.js';
 
 const ENABLED = '1be26c0b-03f2-4d2e-ae87-c02d7f33c123';
 const DISABLED = '4e6f7081-9cad-4ebf-a021-3c4d5e6f7081';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function ironic(options: Parameters<typeof startFakeIronic>[0] = {}) {
-  const server = await startFakeIronic(options);
-  servers.push(server);
-  return server;
-}
+const ironic = fakeIronicPerTest();
 /** The API calls after GET /, as `METHOD path-without-query`. */
 function calls(server: FakeServer): string[] {
   return server.requests.filter((r) => r.path !== '/').map((r) => `${r.method} ${r.path.split('?')[0]}${r.body !== '' ? ` ${r.body}` : ''}`);

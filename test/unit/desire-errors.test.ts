@@ -3,21 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractErrorMessage } from '../../src/desire/api-error-body.js';
 import { describeTransportFailure } from '../../src/desire/http-request.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { fixture, fakeIronicPerTest } from '../helpers/fake-ironic.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function ironic(options: Parameters<typeof startFakeIronic>[0] = {}) {
-  const server = await startFakeIronic(options);
-  servers.push(server);
-  return server;
-}
+const ironic = fakeIronicPerTest();
 const NODES_PATH = '/v1/nodes?detail=True&limit=1000';
 
 describe('HTTP errors: one line naming endpoint, request and cause', () => {

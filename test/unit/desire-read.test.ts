@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toDesiredNode } from '../../src/desire/desired-node.js';
 import type { DesiredNode } from '../../src/desire/types.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
-import { fixture, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { fixture, fakeIronicPerTest } from '../helpers/fake-ironic.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function ironic(options: Parameters<typeof startFakeIronic>[0] = {}) {
-  const server = await startFakeIronic(options);
-  servers.push(server);
-  return server;
-}
+const ironic = fakeIronicPerTest();
 
 const fixtureNodes = fixture<{ nodes: unknown[] }>('nodes.json').nodes;
 

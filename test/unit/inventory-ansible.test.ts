@@ -3,26 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseInventory } from '../../src/inventory/parse-inventory.js';
 import { DEFAULT_IRONIC_CONF, DEFAULT_SSH, type HostSpec, type JumpHost } from '../../src/inventory/types.js';
-import { buildHostSpec } from '../helpers/builders.js';
+import { problemsOf, resolvedHost as host } from '../helpers/inventory-builders.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/inventory/${name}`, import.meta.url), 'utf8');
 
-/** A host as the inventory stage resolves it, with nothing set but its name. */
-function host(name: string, overrides: Partial<HostSpec> = {}): HostSpec {
-  return buildHostSpec({ name, address: name, user: undefined, sudo: false, ironicConf: DEFAULT_IRONIC_CONF, ...overrides });
-}
-
 const jump = (address: string, port = 22, user?: string): JumpHost => ({ address, port, user });
-
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('the issue example', () => {
   it('reads one conductor from an [ironic-conductor] INI group', () => {

@@ -3,25 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseInventory } from '../../src/inventory/parse-inventory.js';
 import { DEFAULT_IRONIC_CONF, DEFAULT_SSH, type HostSpec } from '../../src/inventory/types.js';
-import { buildHostSpec } from '../helpers/builders.js';
+import { problemsOf, resolvedHost as host } from '../helpers/inventory-builders.js';
 
 const example = readFileSync(new URL('../../inventory.example.yaml', import.meta.url), 'utf8');
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/inventory/${name}`, import.meta.url), 'utf8');
-
-/** A host as the inventory stage resolves it, with nothing set but its name. */
-function host(name: string, overrides: Partial<HostSpec> = {}): HostSpec {
-  return buildHostSpec({ name, address: name, user: undefined, sudo: false, ironicConf: DEFAULT_IRONIC_CONF, ...overrides });
-}
-
-function problemsOf(run: () => unknown): readonly string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('inventory.example.yaml', () => {
   const { inventory, notes } = parseInventory(example, 'inventory.example.yaml');
