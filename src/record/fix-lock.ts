@@ -15,7 +15,8 @@
  * probed, so it is stale only after a generous TTL.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { InternalError, LockError, describeError } from '../errors.js';
 import { currentProcessIdentity, isProcessGone, localProcessProbe, type ProcessProbe } from './process-identity.js';
 import type { LockHolder } from './types.js';
@@ -55,6 +56,8 @@ export function acquireFixLock(dbPath: string, options: FixLockOptions = {}): Fi
   const probe = options.probe ?? localProcessProbe();
   const now = options.now ?? (() => new Date());
   const path = fixLockPath(dbPath);
+  // With --no-audit nothing else creates the state directory (0700, like the database's).
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const self = currentProcessIdentity(probe);
   const record: LockRecord = {
     pid: self.pid, host: self.host, startedAt: now().toISOString(),

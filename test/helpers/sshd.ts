@@ -33,6 +33,12 @@ export interface SshdOptions {
    * Stopping it ends the namespace and everything started inside.
    */
   readonly pidNamespace?: boolean;
+  /**
+   * With `pidNamespace`: directories or files bind-mounted inside sshd's own mount
+   * namespace before it starts (e.g. a stand-in `docker` over /usr/local/bin), seen by
+   * every login and by nothing outside.
+   */
+  readonly bindMounts?: readonly (readonly [source: string, target: string])[];
 }
 
 export interface SshdHandle {
@@ -118,7 +124,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdHandle> 
   );
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const sshd = ['/usr/sbin/sshd', '-D', '-e', '-f', config];
-  const argv = options.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', ...sshd] : sshd;
+  const mounts = (options.bindMounts ?? []).map(([from, to]) => `mount --bind '${from}' '${to}' && `).join('');
+  const inNamespace = mounts === '' ? sshd : ['/bin/sh', '-c', `${mounts}exec ${sshd.join(' ')}`];
+  const argv = options.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', ...inNamespace] : sshd;
   const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));

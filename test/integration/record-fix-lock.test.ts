@@ -44,6 +44,14 @@ function writeLock(path: string, overrides: Partial<LockRecord>): void {
 }
 
 describe('the fix lock', () => {
+  it('creates the state directory (0700) when no audit database made it (fix --no-audit)', () => {
+    const db = join(dir, 'fresh-state', 'console-doctor', 'audit.db');
+    const lock = acquireFixLock(db);
+    expect(statSync(join(dir, 'fresh-state', 'console-doctor')).mode & 0o777).toBe(0o700);
+    expect(existsSync(fixLockPath(db))).toBe(true);
+    lock.release();
+  });
+
   it('is held by one fix at a time and names the holder', () => {
     const db = dbPath();
     const lock = acquireFixLock(db);
