@@ -5,6 +5,7 @@
 import type {
   ActionRecord, NodeTimeline, RunDetail, RunRecord, TimelineEntry,
 } from '../record/history-types.js';
+import { padCells } from './pad-cells.js';
 
 /** Optional emphasis; the UI passes chalk-backed functions, tests and pipes pass nothing. */
 export interface HistoryStyle {
@@ -145,9 +146,6 @@ function section(headers: readonly string[], rows: readonly (readonly string[])[
 
 /** Left-aligned columns two spaces apart; widths ignore ANSI escapes so styled cells line up. */
 function table(headers: readonly string[], rows: readonly (readonly string[])[], style: HistoryStyle): string {
-  const visible = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
-  const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - visible(c)))).join('  ').trimEnd();
-  return [style.dim(line(headers)), ...rows.map(line)].join('\n') + '\n';
+  const [heading = '', ...lines] = padCells([headers, ...rows]).map((cells) => cells.join('  ').trimEnd());
+  return [style.dim(heading), ...lines].join('\n') + '\n';
 }

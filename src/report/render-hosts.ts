@@ -1,6 +1,7 @@
 import type { HostSpec } from '../inventory/types.js';
 import type { ConnectCheck } from '../observe/connect-check.js';
 import type { Style } from './style.js';
+import { padCells } from './pad-cells.js';
 
 export interface HostRow {
   readonly host: HostSpec;
@@ -27,8 +28,7 @@ function extras(host: HostSpec): string {
 }
 
 function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+  return padCells(rows).map((cells) => cells.join('  ').trimEnd()).join('\n');
 }
 
 /** The resolved hosts, and with --connect what works on each, as a table or JSON. */

@@ -1,25 +1,24 @@
 import type { ActionOutcome } from '../apply/types.js';
 import { assertNever } from '../errors.js';
 import type { Action, Plan } from '../plan/types.js';
+import { shortUuid } from './finding-cells.js';
 import type { Style } from './style.js';
 
-function shortUuid(uuid: string | null): string {
-  return uuid === null ? '-' : uuid.slice(0, 8);
-}
+const nodeId = (uuid: string | null): string => (uuid === null ? '-' : shortUuid(uuid));
 
 /** One line describing an action, without secrets (commands are already redacted). */
 export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'kill': {
       const pids = action.processes.map((p) => p.pid).join(',');
-      return `kill     ${action.host}  node ${shortUuid(action.nodeUuid)}  pids ${pids}  (${action.findingKind})`;
+      return `kill     ${action.host}  node ${nodeId(action.nodeUuid)}  pids ${pids}  (${action.findingKind})`;
     }
     case 'remove-file':
       return `remove   ${action.host}  ${action.path}  (${action.findingKind})`;
     case 'restart':
-      return `restart  ${action.host}  node ${shortUuid(action.nodeUuid)}  via Ironic API${action.expectedPort === null ? '' : `, expect port ${action.expectedPort}`}  (${action.findingKind})`;
+      return `restart  ${action.host}  node ${nodeId(action.nodeUuid)}  via Ironic API${action.expectedPort === null ? '' : `, expect port ${action.expectedPort}`}  (${action.findingKind})`;
     case 'report':
-      return `report   ${action.host ?? '-'}  node ${shortUuid(action.nodeUuid)}  ${action.reason}  (${action.findingKind})`;
+      return `report   ${action.host ?? '-'}  node ${nodeId(action.nodeUuid)}  ${action.reason}  (${action.findingKind})`;
     default:
       return assertNever(action, 'action');
   }

@@ -3,6 +3,7 @@ import type { DesiredState } from '../desire/types.js';
 import { assertNever } from '../errors.js';
 import { countBySeverity, nodeCell, pidsCell, plural, portCell } from './finding-cells.js';
 import type { Style } from './style.js';
+import { padCells } from './pad-cells.js';
 
 export interface TextOptions {
   readonly by: 'host' | 'node';
@@ -30,12 +31,10 @@ function severityStyle(style: Style, severity: Severity): (text: string) => stri
 function table(findings: readonly Finding[], by: 'host' | 'node', style: Style): string[] {
   const rows = findings.map((f) => [f.severity, f.kind, by === 'host' ? nodeCell(f) : (f.host ?? '-'), portCell(f), pidsCell(f), f.message]);
   const headings = HEADINGS.map((h) => (h === 'NODE' && by === 'node' ? 'HOST' : h));
-  const widths = headings.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string[] =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)));
-  const out = [`  ${style.dim(line(headings).join('  '))}`];
+  const [heading = [], ...padded] = padCells([headings, ...rows]);
+  const out = [`  ${style.dim(heading.join('  '))}`];
   findings.forEach((f, index) => {
-    const [severity = '', ...rest] = line(rows[index] ?? []);
+    const [severity = '', ...rest] = padded[index] ?? [];
     out.push(`  ${[severityStyle(style, f.severity)(severity), ...rest].join('  ')}`);
   });
   return out;
