@@ -65,14 +65,16 @@ def conductors():
     return api('GET', '/v1/conductors?detail=True')['conductors']
 
 
-def wait_for(what, predicate, timeout=180, interval=1.0):
+def wait_for(what, predicate, timeout=180, interval=1.0, why=None):
+    """Polls PREDICATE until it is true; on timeout says what was awaited and, from WHY(), what was still wrong."""
     deadline = time.time() + timeout
     while True:
         result = predicate()
         if result:
             return result
         if time.time() > deadline:
-            raise SystemExit('timed out after %ss waiting for %s' % (timeout, what))
+            detail = (': ' + why()) if why else ''
+            raise SystemExit('timed out after %ss waiting for %s%s' % (timeout, what, detail))
         time.sleep(interval)
 
 
@@ -277,16 +279,60 @@ def wait_conductor(host, alive, timeout=120):
     log('%s alive=%s after %.0f s' % (name, alive, time.time() - start))
 
 
-def wait_restarted(host, before_file, timeout=180):
-    """Every enabled node mapped to HOST has a daemon there that did not exist before."""
+def log_since_start(host):
+    """What HOST's conductor logged since start_conductor last started it."""
+    d = os.path.join(LAB, 'hosts', host)
+    try:
+        with open(os.path.join(d, 'conductor.log.offset')) as f:
+            offset = int(f.read().strip() or 0)
+    except OSError:
+        offset = 0
+    try:
+        with open(os.path.join(d, 'conductor.log'), errors='replace') as f:
+            f.seek(offset)
+            return f.read()
+    except OSError:
+        return ''
+
+
+def wait_restarted(host, before_file, timeout=180, nothing_mapped_s=12):
+    """Until the restarted conductor on HOST has done its start-up console pass: every
+    enabled node mapped to it has a daemon there that did not exist before, or the
+    conductor said it skipped that node (Ironic skips a node that is locked at that
+    moment and never retries: a real `missing` console). When Ironic maps no enabled node
+    to HOST for longer than its hash rings take to notice the conductor
+    (hash_ring_reset_interval is 5 s), there is nothing to restart."""
+    name = 'conductor-%s' % host
     with open(before_file) as f:
-        before = json.load(f)['daemons'].get('conductor-%s' % host) or {}
+        before = json.load(f)['daemons'].get(name) or {}
     old = {d['pid'] for ds in before.values() for d in ds}
-    def check():
+    unmapped_since = [None]
+
+    def waiting():
+        """The enabled nodes mapped to HOST, and those of them still waiting for a new daemon."""
         seen = daemons(host)
-        mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == 'conductor-%s' % host]
-        return mine and all(any(d['pid'] not in old for d in seen.get(n['uuid'], [])) for n in mine)
-    wait_for('conductor-%s to restart its consoles' % host, check, timeout)
+        said = log_since_start(host)
+        mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == name]
+        left = [n for n in mine
+                if not any(d['pid'] not in old for d in seen.get(n['uuid'], []))
+                and 'Node %s is locked while trying to start console' % n['uuid'] not in said]
+        return mine, left
+
+    def check():
+        mine, left = waiting()
+        if mine:
+            unmapped_since[0] = None
+            return not left
+        if unmapped_since[0] is None:
+            unmapped_since[0] = time.time()
+        return time.time() - unmapped_since[0] >= nothing_mapped_s
+
+    def why():
+        mine, left = waiting()
+        return 'no new daemon on %s for %s (daemons there: %s)' % (
+            name, ', '.join('%s (%s)' % (n['name'], n['provision_state']) for n in left), json.dumps(daemons(host)))
+
+    wait_for('%s to restart its consoles' % name, check, timeout, why=why)
 
 
 def write_facts(name, before_file, pairs):

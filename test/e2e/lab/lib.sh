@@ -65,6 +65,8 @@ lab_py() { in_hub env CDLAB_DIR="$CDLAB_DIR" "$LAB_PY" "${LAB_SRC}/ironic_lab.py
 start_conductor() {
   local h="$1" d
   d="$(host_dir "$h")"
+  # Where this start's log begins: wait-restarted reads what the conductor said since.
+  stat -c %s "$d/conductor.log" >"$d/conductor.log.offset" 2>/dev/null || echo 0 >"$d/conductor.log.offset"
   in_host "$h" setsid bash -c '
     ironic-conductor --config-file /etc/ironic/ironic.conf >>"$1/conductor.out" 2>&1 </dev/null &
     echo $! >"$1/conductor.pid"' _ "$d"
