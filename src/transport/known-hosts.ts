@@ -102,10 +102,20 @@ export function hashHostName(name: string, salt: Buffer = randomBytes(20)): stri
   return `|1|${salt.toString('base64')}|${hash.toString('base64')}`;
 }
 
+/** Wildcard patterns compiled once per run: every host is matched against every line. */
+const compiledPatterns = new Map<string, RegExp>();
+
 /** OpenSSH's match_pattern: `*` any run of characters, `?` exactly one. */
 export function matchPattern(pattern: string, text: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 's').test(text);
+  // Most lines name hosts plainly: no regex to build for them.
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === text;
+  let regex = compiledPatterns.get(pattern);
+  if (regex === undefined) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    regex = new RegExp(`^${source}$`, 's');
+    compiledPatterns.set(pattern, regex);
+  }
+  return regex.test(text);
 }
 
 /** Whether a host field names `name` (case-insensitive; a matching `!pattern` excludes). */

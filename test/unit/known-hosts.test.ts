@@ -112,6 +112,12 @@ describe('host patterns', () => {
   it('treats regex characters in patterns literally', () => {
     expect(matchPattern('10.0.0.1', '10a0b0c1')).toBe(false);
     expect(matchPattern('a+b', 'a+b')).toBe(true);
+    // Also inside a wildcard pattern, and again once it is compiled.
+    for (let i = 0; i < 2; i++) {
+      expect(matchPattern('10.0.0.*', '10a0b0c1')).toBe(false);
+      expect(matchPattern('10.0.0.*', '10.0.0.1')).toBe(true);
+      expect(matchPattern('[h+1]:?', '[h+1]:7')).toBe(true);
+    }
   });
 
   it.each([
