@@ -223,11 +223,29 @@ def setup():
     for uuid, name, console, port, active, extra in created:
         wait_provision(uuid, 'active' if active else 'manageable')
         api('PUT', '/v1/nodes/%s/states/console' % uuid, {'enabled': True})
-    wait_for('consoles enabled', lambda: all(n['console_enabled'] for n in nodes()), 120)
+    wait_for('consoles enabled', consoles_enabled_retrying, 120,
+             why=lambda: 'still disabled: ' + ', '.join('%s (%s)' % (n['name'], n.get('last_error'))
+                                                     for n in nodes() if not n['console_enabled']))
     missing = lambda: [n['name'] for n in nodes()
                        if n['uuid'] not in daemons(HOSTS[n['conductor']])]
     wait_for('every console daemon to run', lambda: not missing(), 120)
     log('%d nodes enrolled, consoles running' % len(created))
+
+
+_last_enable_request = {}
+
+
+def consoles_enabled_retrying(retry_after_s=15):
+    """Whether every console is enabled; asks again for a console whose start failed (under
+    load a daemon can miss [console]subprocess_timeout, and Ironic then leaves it disabled)."""
+    disabled = [n for n in nodes() if not n['console_enabled']]
+    for n in disabled:
+        asked = _last_enable_request.setdefault(n['uuid'], time.time())
+        if n.get('reservation') is None and time.time() - asked >= retry_after_s:
+            log('%s: console still disabled (%s): enabling it again' % (n['name'], n.get('last_error')))
+            api('PUT', '/v1/nodes/%s/states/console' % n['uuid'], {'enabled': True})
+            _last_enable_request[n['uuid']] = time.time()
+    return not disabled
 
 
 def state():
