@@ -1,7 +1,8 @@
 /**
- * N simulated conductor hosts on loopback. Each host is a real OpenSSH sshd on its own
- * 127.55.x.y address, PID 1 of its OWN PID namespace (so its `ps` shows only its own
- * processes, like a real conductor) and of its own mount namespace, where a per-host
+ * N simulated conductor hosts. Each host is a real OpenSSH sshd in a network namespace of
+ * its own (bench/netns.mjs: its own 10.251.x.y address on a bridge the bench creates, so
+ * its `ss` lists only its own sockets), PID 1 of its OWN PID namespace (so its `ps` shows
+ * only its own processes, like a real conductor) and of its own mount namespace, where a per-host
  * directory is bind-mounted over /etc/ironic, /var/lib/ironic and /tmp. Every host
  * therefore has ironic.conf at the default path and its pid files in kolla's
  * /var/lib/ironic/tmp: the probe that console-doctor builds is the same for every host,
@@ -23,17 +24,16 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { createNetwork, hostAddress, namespaceName } from './netns.mjs';
+
+export { hostAddress };
 
 export const SSH_PORT = 2222;
-/** Console ports: 26000 + 10 * host index + daemon index; unique across the shared network namespace. */
+/** Console ports: 26000 + 10 * host index + daemon index (unique across the fleet, which keeps findings readable). */
 export const CONSOLE_PORT_BASE = 26000;
 const SLEEPERS = 24;
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const SHELLINABOX_PER_HOST = 2;
-
-export function hostAddress(index) {
-  return `127.55.${Math.floor(index / 250)}.${(index % 250) + 1}`;
-}
 
 export function conductorName(index) {
   return `conductor-${String(index).padStart(3, '0')}`;
@@ -61,13 +61,15 @@ function ipmitool(uuid, tmp) {
   return `ipmitool -I lanplus -H 10.20.${uuid.charCodeAt(0) % 200}.${uuid.charCodeAt(1) % 200} -L ADMINISTRATOR -U admin -f ${tmp}/${uuid}.pw sol activate`;
 }
 
-function startScript(host, dir, sshdConfig) {
+function startScript(host, dir, sshdConfig, networkCommands) {
   const tmp = '/var/lib/ironic/tmp';
   const socats = host.daemons.filter((d) => d.type === 'socat');
   const shells = host.daemons.filter((d) => d.type === 'shellinabox');
   const lines = [
     '#!/bin/sh',
-    '# PID 1 of this host\'s PID namespace: its own /etc/ironic, /var/lib/ironic and /tmp.',
+    '# PID 1 of this host\'s PID namespace, in its own network namespace: its own address,',
+    '# /etc/ironic, /var/lib/ironic and /tmp.',
+    ...networkCommands.map((line) => `${line} || exit 1`),
     `mount --bind ${q(join(dir, 'etc-ironic'))} /etc/ironic || exit 1`,
     `mount --bind ${q(join(dir, 'var-lib-ironic'))} /var/lib/ironic || exit 1`,
     `mount --bind ${q(join(dir, 'tmp'))} /tmp || exit 1`,
@@ -158,6 +160,7 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
   const knownHostsFile = join(workdir, 'known_hosts');
   writeFileSync(knownHostsFile, hosts.map((h) => `[${h.address}]:${SSH_PORT} ${hostKeyLine}\n`).join(''));
 
+  const network = createNetwork(n);
   const children = [];
   const stop = async () => {
     await Promise.all(
@@ -172,6 +175,7 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
       ),
     );
     children.length = 0;
+    network.stop();
   };
 
   try {
@@ -200,9 +204,10 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
         ].join('\n'),
       );
       const script = join(dir, 'start.sh');
-      writeFileSync(script, startScript(host, dir, sshdConfig), { mode: 0o755 });
+      writeFileSync(script, startScript(host, dir, sshdConfig, network.insideCommands(host.index)), { mode: 0o755 });
       const log = openSync(host.log, 'w');
-      const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', '/bin/sh', script], {
+      // `ip netns exec` execs unshare in place: the child's pid stays the one to kill.
+      const child = spawn('ip', ['netns', 'exec', namespaceName(host.index), 'unshare', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', '/bin/sh', script], {
         stdio: ['ignore', log, log],
       });
       closeSync(log);

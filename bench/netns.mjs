@@ -1,0 +1,74 @@
+/**
+ * The simulated fleet's network: each host gets a network namespace of its own, joined by
+ * a veth pair to one bridge in the root namespace, so that each host's `ss` lists only its
+ * own sockets, as on a real conductor (with one shared namespace every host listed every
+ * host's consoles: ~11 x N lines, which inflated probe output, parsing and memory with N).
+ *
+ * Addresses: hosts 10.251.x.y/16, the bridge 10.251.255.254. Only namespaces, links and
+ * addresses this module creates are involved; stop() deletes them all (deleting a
+ * namespace deletes its end of the veth pair, and so the pair).
+ */
+import { spawnSync } from 'node:child_process';
+
+const BRIDGE = 'cdbench0';
+const BRIDGE_ADDRESS = '10.251.255.254/16';
+const PREFIX_LEN = 16;
+
+export const namespaceName = (index) => `cdbench-${index}`;
+const vethName = (index) => `cdbv${index}`;
+
+/** The address of host `index` (at most 250 x 255 hosts, far beyond the bench's 1,000). */
+export function hostAddress(index) {
+  return `10.251.${Math.floor(index / 250)}.${(index % 250) + 1}`;
+}
+
+function ipBatch(lines, { ignoreErrors = false } = {}) {
+  if (lines.length === 0) return;
+  const r = spawnSync('ip', [...(ignoreErrors ? ['-force'] : []), '-batch', '-'], { input: `${lines.join('\n')}\n`, encoding: 'utf8' });
+  if (r.status !== 0 && !ignoreErrors) throw new Error(`ip -batch failed: ${r.stderr.trim().split('\n').slice(0, 3).join('; ')}`);
+}
+
+function existingNamespaces() {
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  return (r.stdout ?? '').split('\n').map((line) => line.split(' ')[0]).filter((name) => /^cdbench-\d+$/.test(name));
+}
+
+/** Removes a network an earlier, interrupted bench left behind (only our own names). */
+function removeLeftovers() {
+  ipBatch(existingNamespaces().map((ns) => `netns del ${ns}`), { ignoreErrors: true });
+  if (spawnSync('ip', ['link', 'show', BRIDGE], { stdio: 'ignore' }).status === 0) ipBatch([`link del ${BRIDGE}`], { ignoreErrors: true });
+}
+
+/**
+ * Creates `n` namespaces wired to the bridge. Each host configures its own side (address,
+ * links up) with `insideCommands(index)`, run from its start script inside the namespace.
+ */
+export function createNetwork(n) {
+  removeLeftovers();
+  const indexes = Array.from({ length: n }, (_, i) => i);
+  try {
+    ipBatch([
+      `link add ${BRIDGE} type bridge`,
+      `address add ${BRIDGE_ADDRESS} dev ${BRIDGE}`,
+      `link set ${BRIDGE} up`,
+      ...indexes.map((i) => `netns add ${namespaceName(i)}`),
+      ...indexes.map((i) => `link add ${vethName(i)} type veth peer name eth0 netns ${namespaceName(i)}`),
+      ...indexes.map((i) => `link set ${vethName(i)} master ${BRIDGE} up`),
+    ]);
+  } catch (error) {
+    removeLeftovers();
+    throw error;
+  }
+  return {
+    /** Shell lines that bring a host's own side up, run inside its namespace. */
+    insideCommands: (index) => [
+      'ip link set lo up',
+      `ip address add ${hostAddress(index)}/${PREFIX_LEN} dev eth0`,
+      'ip link set eth0 up',
+    ],
+    stop: () => {
+      ipBatch(indexes.map((i) => `netns del ${namespaceName(i)}`), { ignoreErrors: true });
+      ipBatch([`link del ${BRIDGE}`], { ignoreErrors: true });
+    },
+  };
+}
