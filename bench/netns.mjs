@@ -33,10 +33,22 @@ function existingNamespaces() {
   return (r.stdout ?? '').split('\n').map((line) => line.split(' ')[0]).filter((name) => /^cdbench-\d+$/.test(name));
 }
 
-/** Removes a network an earlier, interrupted bench left behind (only our own names). */
-function removeLeftovers() {
+function existingLinks() {
+  const r = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+  return (r.stdout ?? '')
+    .split('\n')
+    .map((line) => line.split(': ')[1]?.split('@')[0])
+    .filter((name) => name !== undefined && (name === BRIDGE || /^cdbv\d+$/.test(name)));
+}
+
+/**
+ * Deletes our links, then our namespaces (only our own names). The root-side veth ends go
+ * first and explicitly: a deleted namespace is destroyed, with its veth pairs, only once
+ * the last process in it has gone, which can be after the next size's network is made.
+ */
+function removeNetwork() {
+  ipBatch(existingLinks().map((name) => `link del ${name}`), { ignoreErrors: true });
   ipBatch(existingNamespaces().map((ns) => `netns del ${ns}`), { ignoreErrors: true });
-  if (spawnSync('ip', ['link', 'show', BRIDGE], { stdio: 'ignore' }).status === 0) ipBatch([`link del ${BRIDGE}`], { ignoreErrors: true });
 }
 
 /**
@@ -44,7 +56,7 @@ function removeLeftovers() {
  * links up) with `insideCommands(index)`, run from its start script inside the namespace.
  */
 export function createNetwork(n) {
-  removeLeftovers();
+  removeNetwork(); // what an earlier, interrupted run left behind
   const indexes = Array.from({ length: n }, (_, i) => i);
   try {
     ipBatch([
@@ -56,7 +68,7 @@ export function createNetwork(n) {
       ...indexes.map((i) => `link set ${vethName(i)} master ${BRIDGE} up`),
     ]);
   } catch (error) {
-    removeLeftovers();
+    removeNetwork();
     throw error;
   }
   return {
@@ -66,9 +78,6 @@ export function createNetwork(n) {
       `ip address add ${hostAddress(index)}/${PREFIX_LEN} dev eth0`,
       'ip link set eth0 up',
     ],
-    stop: () => {
-      ipBatch(indexes.map((i) => `netns del ${namespaceName(i)}`), { ignoreErrors: true });
-      ipBatch([`link del ${BRIDGE}`], { ignoreErrors: true });
-    },
+    stop: removeNetwork,
   };
 }
