@@ -3,7 +3,7 @@
  * its own (bench/netns.mjs: its own 10.251.x.y address on a bridge the bench creates, so
  * its `ss` lists only its own sockets), PID 1 of its OWN PID namespace (so its `ps` shows
  * only its own processes, like a real conductor) and of its own mount namespace, where a per-host
- * directory is bind-mounted over /etc/ironic, /var/lib/ironic and /tmp. Every host
+ * directory is bind-mounted over /etc/ironic, /var/lib/ironic, /tmp and /root. Every host
  * therefore has ironic.conf at the default path and its pid files in kolla's
  * /var/lib/ironic/tmp: the probe that console-doctor builds is the same for every host,
  * so parallel-ssh and Ansible can send exactly that probe to all of them.
@@ -73,6 +73,10 @@ function startScript(host, dir, sshdConfig, networkCommands) {
     `mount --bind ${q(join(dir, 'etc-ironic'))} /etc/ironic || exit 1`,
     `mount --bind ${q(join(dir, 'var-lib-ironic'))} /var/lib/ironic || exit 1`,
     `mount --bind ${q(join(dir, 'tmp'))} /tmp || exit 1`,
+    // Its own, empty root home: every login would otherwise run this machine's ~/.bashrc
+    // (Debian's bash reads it for ssh sessions), here a `pyenv rehash` whose lock made 32
+    // concurrent logins wait for each other.
+    `mount --bind ${q(join(dir, 'root-home'))} /root || exit 1`,
     `for k in $(seq ${SLEEPERS}); do sleep $((86400 + k)) </dev/null >/dev/null 2>&1 & done`,
     ...host.daemons.map((d) => `printf 'secret\\n' > ${tmp}/${d.uuid}.pw; chmod 600 ${tmp}/${d.uuid}.pw`),
     // The "conductor": socat stays its child, as under ironic-conductor.
@@ -181,7 +185,7 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
   try {
     for (const host of hosts) {
       const dir = join(workdir, `h${host.index}`);
-      for (const sub of ['etc-ironic', 'var-lib-ironic/tmp', 'tmp']) mkdirSync(join(dir, sub), { recursive: true });
+      for (const sub of ['etc-ironic', 'var-lib-ironic/tmp', 'tmp', 'root-home']) mkdirSync(join(dir, sub), { recursive: true });
       writeFileSync(join(dir, 'etc-ironic', 'ironic.conf'), ironicConf(host));
       const sshdConfig = join(dir, 'sshd_config');
       writeFileSync(
