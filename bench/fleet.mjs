@@ -68,7 +68,7 @@ function startScript(host, dir, sshdConfig, networkCommands) {
   const lines = [
     '#!/bin/sh',
     '# PID 1 of this host\'s PID namespace, in its own network namespace: its own address,',
-    '# /etc/ironic, /var/lib/ironic and /tmp.',
+    '# /etc/ironic, /var/lib/ironic, /tmp and /root.',
     ...networkCommands.map((line) => `${line} || exit 1`),
     `mount --bind ${q(join(dir, 'etc-ironic'))} /etc/ironic || exit 1`,
     `mount --bind ${q(join(dir, 'var-lib-ironic'))} /var/lib/ironic || exit 1`,

@@ -5,8 +5,8 @@
  * host's consoles: ~11 x N lines, which inflated probe output, parsing and memory with N).
  *
  * Addresses: hosts 10.251.x.y/16, the bridge 10.251.255.254. Only namespaces, links and
- * addresses this module creates are involved; stop() deletes them all (deleting a
- * namespace deletes its end of the veth pair, and so the pair).
+ * addresses this module creates are involved; stop() deletes them all, and a new network
+ * first deletes what an interrupted run left (by these names only).
  */
 import { spawnSync } from 'node:child_process';
 
