@@ -211,15 +211,38 @@ def settle(timeout, quiet_s=6, stuck_s=90):
         time.sleep(1)
 
 
+# Each conductor gets two ACTIVE nodes and one other: the hash ring of nine random UUIDs
+# can hand one conductor seven nodes (its loss then trips fix's kill-share guard, and
+# scenarios lose their variety) or a lone node (nothing left to restart after deleting it).
+QUOTA = {True: 2, False: 1}
+
+
+def create_balanced(name, active, owned, attempts=60):
+    """Creates node NAME, re-creating it under a new random UUID until Ironic maps it to a
+    conductor with room in QUOTA for its kind. OWNED counts {(conductor, active): nodes}."""
+    for _ in range(attempts):
+        n = api('POST', '/v1/nodes', {'name': name, 'driver': 'fake-hardware'})
+        owner = api('GET', '/v1/nodes/%s' % n['uuid'])['conductor']  # not fields=conductor: a 500 on 21.4
+        if owned.get((owner, active), 0) < QUOTA[active]:
+            owned[(owner, active)] = owned.get((owner, active), 0) + 1
+            return n
+        api('DELETE', '/v1/nodes/%s' % n['uuid'])
+    raise SystemExit('could not place %s on a conductor with room in %s attempts' % (name, attempts))
+
+
 def setup():
     wait_for('three alive conductors', lambda: len([c for c in conductors() if c['alive']]) == 3, 180)
+    time.sleep(6)  # the API's hash ring is rebuilt every hash_ring_reset_interval (5 s)
     existing = {n['name']: n for n in nodes()}
     created = []
+    owned = {}
     for name, console, port, active, extra in NODES:
         if name in existing:
-            created.append((existing[name]['uuid'], name, console, port, active, extra))
+            n = existing[name]
+            owned[(n['conductor'], active)] = owned.get((n['conductor'], active), 0) + 1
+            created.append((n['uuid'], name, console, port, active, extra))
             continue
-        n = api('POST', '/v1/nodes', {'name': name, 'driver': 'fake-hardware'})
+        n = create_balanced(name, active, owned)
         created.append((n['uuid'], name, console, port, active, extra))
     for uuid, name, console, port, active, extra in created:
         n = api('GET', '/v1/nodes/%s' % uuid)
