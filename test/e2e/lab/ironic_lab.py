@@ -10,6 +10,7 @@ PID-namespace init. Only the standard library and python3-requests (ships with I
   ironic_lab.py state               print nodes, conductors and daemons as JSON
   ironic_lab.py daemons HOST        print HOST's console daemons as JSON
 """
+import collections
 import json
 import os
 import subprocess
@@ -219,12 +220,12 @@ QUOTA = {True: 2, False: 1}
 
 def create_balanced(name, active, owned, attempts=60):
     """Creates node NAME, re-creating it under a new random UUID until Ironic maps it to a
-    conductor with room in QUOTA for its kind. OWNED counts {(conductor, active): nodes}."""
+    conductor with room in QUOTA for its kind. OWNED is a Counter of (conductor, active)."""
     for _ in range(attempts):
         n = api('POST', '/v1/nodes', {'name': name, 'driver': 'fake-hardware'})
         owner = api('GET', '/v1/nodes/%s' % n['uuid'])['conductor']  # not fields=conductor: a 500 on 21.4
-        if owned.get((owner, active), 0) < QUOTA[active]:
-            owned[(owner, active)] = owned.get((owner, active), 0) + 1
+        if owned[(owner, active)] < QUOTA[active]:
+            owned[(owner, active)] += 1
             return n
         api('DELETE', '/v1/nodes/%s' % n['uuid'])
     raise SystemExit('could not place %s on a conductor with room in %s attempts' % (name, attempts))
@@ -235,11 +236,11 @@ def setup():
     time.sleep(6)  # the API's hash ring is rebuilt every hash_ring_reset_interval (5 s)
     existing = {n['name']: n for n in nodes()}
     created = []
-    owned = {}
+    owned = collections.Counter()
     for name, console, port, active, extra in NODES:
         if name in existing:
             n = existing[name]
-            owned[(n['conductor'], active)] = owned.get((n['conductor'], active), 0) + 1
+            owned[(n['conductor'], active)] += 1
             created.append((n['uuid'], name, console, port, active, extra))
             continue
         n = create_balanced(name, active, owned)
@@ -367,31 +368,32 @@ def wait_restarted(host, before_file, timeout=180, nothing_mapped_s=12):
     with open(before_file) as f:
         before = json.load(f)['daemons'].get(name) or {}
     old = {d['pid'] for ds in before.values() for d in ds}
-    unmapped_since = [None]
+    unmapped_since = None
 
     def waiting():
-        """The enabled nodes mapped to HOST, and those of them still waiting for a new daemon."""
+        """HOST's daemons, the enabled nodes mapped to HOST, and those still waiting for a new daemon."""
         seen = daemons(host)
         said = log_since_start(host)
         mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == name]
         left = [n for n in mine
                 if not any(d['pid'] not in old for d in seen.get(n['uuid'], []))
                 and 'Node %s is locked while trying to start console' % n['uuid'] not in said]
-        return mine, left
+        return seen, mine, left
 
     def check():
-        mine, left = waiting()
+        nonlocal unmapped_since
+        _, mine, left = waiting()
         if mine:
-            unmapped_since[0] = None
+            unmapped_since = None
             return not left
-        if unmapped_since[0] is None:
-            unmapped_since[0] = time.time()
-        return time.time() - unmapped_since[0] >= nothing_mapped_s
+        if unmapped_since is None:
+            unmapped_since = time.time()
+        return time.time() - unmapped_since >= nothing_mapped_s
 
     def why():
-        mine, left = waiting()
+        seen, _, left = waiting()
         return 'no new daemon on %s for %s (daemons there: %s)' % (
-            name, ', '.join('%s (%s)' % (n['name'], n['provision_state']) for n in left), json.dumps(daemons(host)))
+            name, ', '.join('%s (%s)' % (n['name'], n['provision_state']) for n in left), json.dumps(seen))
 
     wait_for('%s to restart its consoles' % name, check, timeout, why=why)
 
