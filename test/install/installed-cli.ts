@@ -78,7 +78,7 @@ function startSocat(sshd: SshdHandle, dir: string, uuid: string, port: number): 
     `setsid socat -T600 -L${pidFile} TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,max-children=1 'EXEC:"${cmd}",pty,stderr' </dev/null >/dev/null 2>&1 & ` +
     `for i in $(seq 50); do [ -s ${pidFile} ] && break; sleep 0.1; done`;
   const ssh = ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, remote];
-  const result = spawnSync('ssh', ssh, { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync('ssh', ssh, { encoding: 'utf8', timeout: 30_000 });
   if (result.status !== 0) throw new Error(`starting socat on the test host: ${result.stderr}`);
 }
 
