@@ -8,7 +8,7 @@
  *   lab.host({ sudo: false })                                     // a HostSpec that reaches it
  *   await lab.stop();                                             // ends the namespace
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SSH, type HostSpec } from '../../src/inventory/types.js';
 import { createConnector } from '../../src/transport/create-connector.js';
@@ -34,8 +34,13 @@ export interface NamespacedHost {
 }
 
 export async function startNamespacedHost(): Promise<NamespacedHost> {
-  const sshd = await startSshd({ pidNamespace: true });
   const dir = makeTempDir('cd-nshost-');
+  // This machine's root ~/.bashrc runs `pyenv rehash`, which serialises on a lock: with many
+  // parallel logins each waits for seconds. A conductor host has no such hook; hide it.
+  const emptyRc = join(dir, 'empty-bashrc');
+  writeFileSync(emptyRc, '');
+  const bindMounts = existsSync('/root/.bashrc') ? [[emptyRc, '/root/.bashrc'] as const] : [];
+  const sshd = await startSshd({ pidNamespace: true, bindMounts });
   const knownHosts = join(dir, 'known_hosts');
   writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
   const connector = createConnector({ ...DEFAULT_SSH, knownHostsFiles: [knownHosts], userKnownHostsFile: join(dir, 'never-written'), agent: '', connectTimeoutMs: 5_000 });
@@ -54,7 +59,7 @@ export async function startNamespacedHost(): Promise<NamespacedHost> {
   let rootShell: RemoteShell | undefined;
   const run = async (script: string): Promise<string> => {
     rootShell ??= await connector.connect(host());
-    const result = await rootShell.exec('sh -s', { stdin: script, timeoutMs: 15_000 });
+    const result = await rootShell.exec('sh -s', { stdin: script, timeoutMs: 60_000 });
     if (result.code !== 0) throw new Error(`on host: ${script.slice(0, 120)}: exit ${result.code}: ${result.stderr}`);
     return result.stdout;
   };
@@ -81,6 +86,7 @@ export async function startNamespacedHost(): Promise<NamespacedHost> {
     stop: async () => {
       rootShell?.close();
       await sshd.stop();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
