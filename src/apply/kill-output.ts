@@ -2,7 +2,7 @@
  * Reads what the kill script printed (see kill-command.ts), one fact a line. Pure.
  */
 export interface KillReport {
-  /** Set when nothing was killed because the listener is another process now, e.g. "pid-reused 123". */
+  /** Set when nothing was killed: the listener is another process now ("pid-reused 123") or names no console ("unrecognised 123"). */
   readonly skipped?: string;
   /** Pids confirmed gone (ended by this kill, or already gone). */
   readonly gone: number[];
@@ -10,18 +10,21 @@ export interface KillReport {
   readonly alive: number[];
   /** Targets left alone because their pid now belongs to another process. */
   readonly reused: number[];
+  /** Targets left alone because their argv names no console the host can check. */
+  readonly refused: number[];
   readonly pidFile?: 'removed' | 'kept' | 'absent' | 'failed';
   /** Whether the script ran to its end (`DONE`). */
   readonly complete: boolean;
 }
 
-const PID_LINE = /^(GONE|ALIVE|REUSED) (\d+)$/;
+const PID_LINE = /^(GONE|ALIVE|REUSED|REFUSED) (\d+)$/;
 const PID_FILE_STATES = ['removed', 'kept', 'absent', 'failed'] as const;
 
 export function parseKillOutput(text: string): KillReport {
   const gone = new Set<number>();
   const alive = new Set<number>();
   const reused = new Set<number>();
+  const refused = new Set<number>();
   let skipped: string | undefined;
   let pidFile: KillReport['pidFile'];
   let complete = false;
@@ -31,6 +34,7 @@ export function parseKillOutput(text: string): KillReport {
       const pid = Number(pidLine[2]);
       if (pidLine[1] === 'GONE') gone.add(pid);
       else if (pidLine[1] === 'ALIVE') alive.add(pid);
+      else if (pidLine[1] === 'REFUSED') refused.add(pid);
       else reused.add(pid);
     } else if (line.startsWith('SKIP ')) {
       skipped = line.slice('SKIP '.length);
@@ -47,6 +51,7 @@ export function parseKillOutput(text: string): KillReport {
     gone: [...gone],
     alive: [...alive],
     reused: [...reused],
+    refused: [...refused],
     ...(pidFile === undefined ? {} : { pidFile }),
     complete,
   };

@@ -10,21 +10,32 @@ import { parseKillOutput } from './kill-output.js';
 import { buildRemoveFileCommand, parseRemoveFileOutput } from './remove-file-command.js';
 import { wrapForHost } from '../transport/host-command.js';
 
+/**
+ * One kill, as the user that owns the console (`action.runAs`): the kernel then lets it end
+ * nothing but that user's processes. In a container (kolla) the pid-file step needs
+ * `docker exec`, which is root's, so there the kill runs with the host's own sudo.
+ */
 export async function runKill(shell: RemoteShell, action: KillAction, timeoutMs: number, options: KillOptions): Promise<OutcomeBody> {
-  const { command, stdin } = wrapForHost(shell.host, buildKillCommand(action, { ...options, container: shell.host.container }));
+  const container = shell.host.container;
+  const asUser = container === undefined ? action.runAs : undefined;
+  const { command, stdin } = wrapForHost(shell.host, buildKillCommand(action, { ...options, container }), 'host', asUser);
   const result = await shell.exec(command, { stdin, timeoutMs });
   const report = parseKillOutput(result.stdout);
-  if (report.skipped !== undefined) {
-    const pid = report.skipped.split(' ')[1] ?? '?';
-    return { status: 'skipped', detail: `${report.skipped}: pid ${pid} is another process now; nothing killed`, killed: [] };
-  }
+  if (report.skipped !== undefined) return { status: 'skipped', detail: skipDetail(report.skipped), killed: [] };
   if (!report.complete) return { status: 'failed', detail: `kill script did not finish: ${why(result)}`, killed: report.gone };
   if (report.alive.length > 0) {
     return { status: 'failed', detail: `still alive after TERM and KILL: ${report.alive.join(' ')}`, killed: report.gone };
   }
   const reused = report.reused.length > 0 ? `; left ${report.reused.join(' ')} alone (pid reused)` : '';
+  const refused = report.refused.length > 0 ? `; left ${report.refused.join(' ')} alone (no console identity to check)` : '';
   const pidFile = report.pidFile === undefined ? '' : `; pid file ${report.pidFile}`;
-  return { status: 'done', detail: `ended ${report.gone.join(' ') || 'nothing'}${reused}${pidFile}`, killed: report.gone };
+  return { status: 'done', detail: `ended ${report.gone.join(' ') || 'nothing'}${reused}${refused}${pidFile}`, killed: report.gone };
+}
+
+function skipDetail(skipped: string): string {
+  const [reason, pid = '?'] = skipped.split(' ');
+  if (reason === 'unrecognised') return `${skipped}: pid ${pid}'s argv names no console the host can check; nothing killed`;
+  return `${skipped}: pid ${pid} is another process now; nothing killed`;
 }
 
 export async function runRemoveFile(shell: RemoteShell, action: RemoveFileAction, timeoutMs: number): Promise<OutcomeBody> {

@@ -1,15 +1,15 @@
 import type { HostObservation, HostScan } from '../observe/types.js';
 import { type FleetContext, type HostContext, nodeLabel } from './fleet-context.js';
 import { makeFinding, pidList } from './make-finding.js';
-import { processByPid, refsForPids } from './process-refs.js';
-import type { Finding, ProcessRef } from './types.js';
+import { identityOf, processByPid, refsForPids } from './process-refs.js';
+import type { Finding } from './types.js';
 
 /** Session children and ipmitool whose listener is gone: they hold the BMC's only SOL session. */
 export function compareOrphans(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
   return observation.orphans.map((orphan) => {
     const node = orphan.nodeUuid === null ? undefined : context.nodesByUuid.get(orphan.nodeUuid);
     const head = processByPid(observation, orphan.pid);
-    const lead: ProcessRef = { pid: orphan.pid, startTicks: orphan.startTicks, command: head?.argv.join(' ') ?? '' };
+    const lead = identityOf(orphan.pid, orphan.startTicks, head);
     const rest = refsForPids(observation, orphan.pids.filter((pid) => pid !== orphan.pid));
     const allPids = [orphan.pid, ...rest.refs.map((r) => r.pid)];
     const evidence = [`pids ${pidList(allPids)} run a console session with no listener`];
@@ -40,7 +40,7 @@ export function compareUnmanaged(host: HostContext, observation: HostObservation
       severity: 'info',
       host: host.host,
       key: String(process.pid),
-      processes: [{ pid: process.pid, startTicks: process.startTicks, command: process.argv.join(' ') }],
+      processes: [identityOf(process.pid, process.startTicks, processByPid(observation, process.pid))],
       message: `console-like process pid ${process.pid} on ${host.host} maps to no node: ${process.reason}`,
       evidence: [process.reason],
       remedy: 'report',

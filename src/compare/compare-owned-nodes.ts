@@ -69,7 +69,7 @@ function portConflict(host: HostContext, observation: HostObservation, node: Des
     processes: refs,
     port: node.consolePort,
     expected: `${endpointText(host.host, node.consolePort)} for node ${nodeLabel(node, node.uuid)}`,
-    actual: `held by pid ${pidList(holders)}${first ? ` (${first.command})` : ''}`,
+    actual: `held by pid ${pidList(holders)}${first ? ` (${first.argv.join(' ')})` : ''}`,
     message: `port ${node.consolePort} of node ${nodeLabel(node, node.uuid)} on ${host.host} is held by pid ${pidList(holders)}`,
     evidence,
     remedy: 'report',

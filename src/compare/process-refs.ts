@@ -16,7 +16,15 @@ export function processForFilePid(observation: HostObservation, pid: number): Pr
 }
 
 export function toProcessRef(info: ProcessInfo): ProcessRef {
-  return { pid: info.pid, startTicks: info.startTicks, command: info.argv.join(' ') };
+  return { pid: info.pid, startTicks: info.startTicks, uid: info.uid, argv: info.argv };
+}
+
+/**
+ * The ref of a process first seen elsewhere (a daemon, an orphan) at this start time. One
+ * the process list does not show gets no argv, and a kill of it is refused on the host.
+ */
+export function identityOf(pid: number, startTicks: number, info: ProcessInfo | undefined): ProcessRef {
+  return info === undefined ? { pid, startTicks, uid: -1, argv: [] } : { ...toProcessRef(info), startTicks };
 }
 
 /** Refs for pids, in the given order; pids the probe did not list are returned apart. */
@@ -40,11 +48,7 @@ export function daemonProcesses(
   daemon: ConsoleDaemon,
 ): { refs: readonly ProcessRef[]; unseen: readonly number[] } {
   const listenerInfo = processByPid(observation, daemon.pid);
-  const listener: ProcessRef = {
-    pid: daemon.pid,
-    startTicks: daemon.startTicks,
-    command: listenerInfo?.argv.join(' ') ?? '',
-  };
+  const listener = identityOf(daemon.pid, daemon.startTicks, listenerInfo);
   const rest = refsForPids(
     observation,
     [...daemon.helperPids, ...daemon.sessionPids].filter((pid) => pid !== daemon.pid),

@@ -20,12 +20,18 @@ export type Severity = 'critical' | 'warning' | 'info';
 /** What a finding calls for; `plan` turns these into actions. */
 export type Remedy = 'kill' | 'restart' | 'remove-file' | 'report';
 
-/** A process a kill may target, with the identity that must still hold on the host. */
+/**
+ * A process a kill may target, with the identity that must still hold on the host: pid,
+ * start time, uid and argv. argv stays an array from /proc/PID/cmdline to the kill's check
+ * (secrets redacted); joining it for display is the renderers' job, nothing re-splits it.
+ */
 export interface ProcessRef {
   readonly pid: number;
   readonly startTicks: number;
-  /** Redacted argv joined by spaces, as observed. */
-  readonly command: string;
+  /** Real uid of the process (from /proc/PID/status). */
+  readonly uid: number;
+  /** Redacted argv, one element per cmdline element, as observed. */
+  readonly argv: readonly string[];
 }
 
 export interface Finding {

@@ -6,7 +6,7 @@ import type { Finding } from '../compare/types.js';
 import type { DesiredState } from '../desire/types.js';
 import { assertNever } from '../errors.js';
 import type { HostScan } from '../observe/types.js';
-import type { Action } from './types.js';
+import type { Action, KillAction } from './types.js';
 
 export interface ActionContext {
   readonly scans: readonly HostScan[];
@@ -19,12 +19,8 @@ export type ActionOrSkip = { readonly action: Action } | { readonly skip: string
 export function actionForFinding(finding: Finding, context: ActionContext): ActionOrSkip {
   const common = { id: '', findingId: finding.id, findingKind: finding.kind, nodeUuid: finding.nodeUuid };
   switch (finding.remedy) {
-    case 'kill': {
-      if (finding.host === null) return { skip: 'kill without a host' };
-      if (finding.processes.length === 0) return { skip: 'kill without processes' };
-      const pidFile = finding.paths.find((path) => path.endsWith('.pid')) ?? null;
-      return { action: { ...common, kind: 'kill', host: finding.host, processes: finding.processes, pidFile } };
-    }
+    case 'kill':
+      return killAction(finding, common, context.scans);
     case 'remove-file': {
       const path = finding.paths[0];
       if (finding.host === null || path === undefined) return { skip: 'file removal without a host or a path' };
@@ -48,6 +44,26 @@ export function actionForFinding(finding: Finding, context: ActionContext): Acti
       return assertNever(finding.remedy, 'remedy');
   }
 }
+
+/**
+ * A kill runs as the listener's owner (least privilege), so every target must be that
+ * user's: a process of another uid in the tree is left out of the action (the host checks
+ * each uid again). The name is the host's, from the scan; a uid without one is `#uid`.
+ */
+function killAction(finding: Finding, common: CommonFields, scans: readonly HostScan[]): ActionOrSkip {
+  const [listener] = finding.processes;
+  if (finding.host === null) return { skip: 'kill without a host' };
+  if (listener === undefined) return { skip: 'kill without processes' };
+  if (listener.uid < 0) return { skip: `the owner of pid ${listener.pid} is unknown: nothing to check it against` };
+  const scan = scans.find((s) => s.ok && s.host === finding.host);
+  const user = scan?.ok ? scan.observation.processes.find((p) => p.uid === listener.uid)?.user : undefined;
+  const runAs = user === undefined || /^\d+$/.test(user) ? `#${listener.uid}` : user;
+  const processes = finding.processes.filter((p) => p.uid === listener.uid);
+  const pidFile = finding.paths.find((path) => path.endsWith('.pid')) ?? null;
+  return { action: { ...common, kind: 'kill', host: finding.host, processes, pidFile, runAs } };
+}
+
+type CommonFields = Pick<KillAction, 'id' | 'findingId' | 'findingKind' | 'nodeUuid'>;
 
 /** The pid a pid file held when it was observed (null: empty, garbage, or not seen). */
 function observedPid(scans: readonly HostScan[], host: string, path: string): number | null {

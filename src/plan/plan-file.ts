@@ -75,8 +75,9 @@ export function parsePlan(text: string, source: string): Plan {
   const r = new Reader(source);
   const root = r.object(json, '(root)');
   if (root === null) throw new ConfigError(r.problems);
-  if (root['schema'] !== PLAN_SCHEMA) r.problem('schema', `must be "${PLAN_SCHEMA}"`);
+  if (!refuseOlderSchema(root['schema'], source)) r.problem('schema', `must be "${PLAN_SCHEMA}"`);
   const createdAt = r.string(root, 'createdAt', '');
+  const endpoint = r.string(root, 'endpoint', '');
   const actions = r.array(root['actions'], 'actions').map((raw, i) => readAction(r, raw, `actions[${i}]`));
   const ids = new Set<string>();
   actions.forEach((action, i) => {
@@ -97,10 +98,25 @@ export function parsePlan(text: string, source: string): Plan {
   return {
     schema: PLAN_SCHEMA,
     createdAt,
+    endpoint,
     actions: actions.filter((a): a is Action => a !== null),
     skipped: skipped.filter((s): s is { findingId: string; reason: string } => s !== null),
     refusal,
   };
+}
+
+/**
+ * True for the current schema. Another plan version is refused in one line before its
+ * fields are read (they mean other things); anything else is one problem among the rest.
+ */
+function refuseOlderSchema(schema: unknown, source: string): boolean {
+  if (schema === PLAN_SCHEMA) return true;
+  if (typeof schema === 'string' && schema.startsWith('console-doctor/plan@')) {
+    throw new ConfigError(
+      `${source}: a ${schema} plan cannot be applied by this version (${PLAN_SCHEMA} keeps argv as an array, each process's uid, the user a kill runs as and the Ironic endpoint); make a new plan with fix --dry-run --plan-out`,
+    );
+  }
+  return false;
 }
 
 function readAction(r: Reader, raw: unknown, path: string): Action | null {
@@ -118,7 +134,8 @@ function readAction(r: Reader, raw: unknown, path: string): Action | null {
       const processes = r.array(o['processes'], `${path}.processes`).map((p, i) => readProcess(r, p, `${path}.processes[${i}]`));
       if (processes.length === 0) r.problem(`${path}.processes`, 'must name at least one process');
       const pidFile = r.stringOrNull(o, 'pidFile', path);
-      return { ...common, kind, host: r.string(o, 'host', path), processes: processes.filter((p): p is ProcessRef => p !== null), pidFile };
+      const runAs = r.string(o, 'runAs', path);
+      return { ...common, kind, host: r.string(o, 'host', path), processes: processes.filter((p): p is ProcessRef => p !== null), pidFile, runAs };
     }
     case 'remove-file':
       return {
@@ -147,7 +164,10 @@ function readProcess(r: Reader, raw: unknown, path: string): ProcessRef | null {
   const ticks = o['startTicks'];
   const startTicks = typeof ticks === 'number' && Number.isSafeInteger(ticks) && ticks >= 0 ? ticks : null;
   if (startTicks === null) r.problem(`${path}.startTicks`, 'must be a start time in clock ticks (an integer from 0)');
-  const command = typeof o['command'] === 'string' ? o['command'] : '';
-  if (typeof o['command'] !== 'string') r.problem(`${path}.command`, 'must be a string');
-  return { pid: r.pid(o, 'pid', path), startTicks: startTicks ?? 0, command };
+  const uid = o['uid'];
+  if (!(typeof uid === 'number' && Number.isSafeInteger(uid) && uid >= 0)) r.problem(`${path}.uid`, 'must be a user id (an integer from 0)');
+  const argv = o['argv'];
+  const argvOk = Array.isArray(argv) && argv.every((a) => typeof a === 'string');
+  if (!argvOk) r.problem(`${path}.argv`, 'must be an array of strings (the argv as observed)');
+  return { pid: r.pid(o, 'pid', path), startTicks: startTicks ?? 0, uid: typeof uid === 'number' ? uid : -1, argv: argvOk ? (argv as string[]) : [] };
 }

@@ -9,7 +9,8 @@ import { actionForFinding } from './finding-to-action.js';
 import { unmetDependency } from './host-dependencies.js';
 import type { Action, ActionKind, Plan, PlanPolicy, Refusal } from './types.js';
 
-export const PLAN_SCHEMA = 'console-doctor/plan@1';
+/** @2: processes carry argv as an array and a uid, kills a `runAs`, the plan its Ironic endpoint. */
+export const PLAN_SCHEMA = 'console-doctor/plan@2';
 
 export const DEFAULT_POLICY: PlanPolicy = {
   force: false,
@@ -40,7 +41,7 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
       reason: 'incomplete-desired-state',
       message: 'Ironic could not be read whole: no fix is planned on partial knowledge',
     };
-    return { schema: PLAN_SCHEMA, createdAt, actions: [], skipped: [], refusal };
+    return { schema: PLAN_SCHEMA, createdAt, endpoint: context.desired.endpoint, actions: [], skipped: [], refusal };
   }
 
   const built: Action[] = [];
@@ -78,8 +79,8 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
   }
 
   const actions = [...built].sort(compareActions).map((action, index) => ({ ...action, id: `a${index + 1}` }));
-  const refusal = refuse(actions, countDaemons(context.scans), policy);
-  return { schema: PLAN_SCHEMA, createdAt, actions, skipped, refusal };
+  const refusal = refusalFor(actions, context.scans, policy);
+  return { schema: PLAN_SCHEMA, createdAt, endpoint: context.desired.endpoint, actions, skipped, refusal };
 }
 
 /** Nodes whose expected port is held by something that is not their console. */
@@ -110,8 +111,13 @@ function countDaemons(scans: readonly HostScan[]): number {
 /**
  * A tool pointed at the wrong cloud sees every daemon as unknown: a plan that would end
  * an implausible share of what it saw is refused unless forced. Orphan sessions are
- * not daemons, so they count towards `maxKills` only.
+ * not daemons, so they count towards `maxKills` only. Applied to every plan that is
+ * about to run: a fresh one, and what is kept of a saved one.
  */
+export function refusalFor(actions: readonly Action[], scans: readonly HostScan[], policy: PlanPolicy): Refusal | null {
+  return refuse(actions, countDaemons(scans), policy);
+}
+
 function refuse(actions: readonly Action[], daemonsSeen: number, policy: PlanPolicy): Refusal | null {
   const kills = actions.filter((a) => a.kind === 'kill');
   const daemonKills = kills.filter((a) => a.findingKind !== 'orphan-session').length;

@@ -1,70 +1,108 @@
 /**
- * A saved plan is re-checked against a fresh scan before anything is done (a controller
- * is level-based): an action stays only while the finding that called for it still holds.
+ * A saved plan is a proposal, not an order (a controller is level-based): applying it
+ * re-plans from a fresh scan, keeps a saved action only where the fresh plan holds the
+ * same action, and applies every policy again to what is kept. Pure.
  */
-import type { Finding, FleetReport } from '../compare/types.js';
-import { assertNever } from '../errors.js';
-import type { Action, KillAction, Plan } from './types.js';
+import type { ProcessRef } from '../compare/types.js';
+import { ConfigError, assertNever } from '../errors.js';
+import type { HostScan } from '../observe/types.js';
+import { refusalFor } from './plan-fixes.js';
+import type { Action, KillAction, Plan, PlanPolicy } from './types.js';
 
 export interface DroppedAction {
   readonly action: Action;
   readonly reason: string;
 }
 
-export function revalidatePlan(plan: Plan, freshReport: FleetReport): { plan: Plan; dropped: DroppedAction[] } {
+export interface SavedPlanCheck {
+  /** The plan made now from the fresh scan (planFixes on the fresh report). */
+  readonly fresh: Plan;
+  readonly scans: readonly HostScan[];
+  readonly policy: PlanPolicy;
+}
+
+const endpointKey = (url: string): string => url.replace(/\/+$/, '');
+
+/**
+ * The saved actions the fresh plan confirms, with the policy (`--max-kills`, the half-fleet
+ * guard, `--force`) applied again; the rest dropped, each with why. A plan made against
+ * another Ironic endpoint is refused as a whole (ConfigError), and so is one whose fresh
+ * plan could not be made on whole knowledge.
+ */
+export function revalidatePlan(saved: Plan, check: SavedPlanCheck): { plan: Plan; dropped: DroppedAction[] } {
+  if (endpointKey(saved.endpoint) !== endpointKey(check.fresh.endpoint)) {
+    throw new ConfigError(`saved plan was made against Ironic ${saved.endpoint}, but this run reads ${check.fresh.endpoint}; nothing was changed`);
+  }
   const kept: Action[] = [];
   const dropped: DroppedAction[] = [];
-  for (const action of plan.actions) {
-    const reason = whyStale(action, freshReport.findings);
+  for (const action of saved.actions) {
+    const reason = whyNotConfirmed(action, check.fresh.actions);
     if (reason === null) kept.push(action);
     else dropped.push({ action, reason });
   }
-  return { plan: { ...plan, actions: kept }, dropped };
+  const freshRefusal = check.fresh.refusal?.reason === 'incomplete-desired-state' ? check.fresh.refusal : null;
+  const refusal = freshRefusal ?? refusalFor(kept, check.scans, check.policy);
+  return { plan: { ...saved, actions: kept, skipped: [], refusal }, dropped };
 }
 
-/** Null when a fresh finding still calls for the action, else why it no longer does. */
-function whyStale(action: Action, findings: readonly Finding[]): string | null {
-  const same = findings.filter(
-    (f) => f.kind === action.findingKind && f.host === action.host && f.nodeUuid === action.nodeUuid,
+/** Null when the fresh plan holds the same action, else why it does not. */
+function whyNotConfirmed(action: Action, fresh: readonly Action[]): string | null {
+  const candidates = fresh.filter(
+    (f) => f.kind === action.kind && f.host === action.host && f.nodeUuid === action.nodeUuid && f.findingKind === action.findingKind,
   );
-  if (same.length === 0) return `the ${action.findingKind} finding is gone from a fresh scan`;
-  switch (action.kind) {
+  if (candidates.length === 0) return `a fresh scan calls for no ${action.kind} (${action.findingKind}) of this node on ${action.host ?? 'any host'}`;
+  const reasons = candidates.map((candidate) => difference(action, candidate));
+  return reasons.includes(null) ? null : (reasons[0] ?? null);
+}
+
+/** Null when `fresh` is the same action as `saved`; else the first difference. */
+function difference(saved: Action, fresh: Action): string | null {
+  switch (saved.kind) {
     case 'kill':
-      return killStale(action, same);
+      return fresh.kind === 'kill' ? killDifference(saved, fresh) : 'another kind of action';
     case 'remove-file':
-      return same.some((f) => f.paths.includes(action.path)) ? null : `${action.path} is no longer reported`;
     case 'restart':
     case 'report':
-      return null;
+      // Every field but the ids must match (for removals: the same file, as the fresh scan saw it).
+      return canonical(saved) === canonical(fresh) ? null : `the fresh plan's ${saved.kind} differs (${changedFields(saved, fresh).join(', ')})`;
     default:
-      return assertNever(action, 'action');
+      return assertNever(saved, 'action');
   }
 }
 
 /**
- * The listener must be the very same process (pid and start time), and no pid the action
- * targets may have been reused. Sessions that ended or began since are fine: the kill
- * re-checks each pid and re-lists the listener's children on the host.
+ * The same kill: the same listener (pid, start time, uid, argv), the same pid file and
+ * user, and every other process the saved action names present in the fresh one with the
+ * same identity. Sessions that began since are fine: the kill re-lists the listener's
+ * children on the host; a process the fresh scan does not tie to this console is not.
  */
-function killStale(action: KillAction, findings: readonly Finding[]): string | null {
-  const listener = action.processes[0];
+function killDifference(saved: KillAction, fresh: KillAction): string | null {
+  if (saved.pidFile !== fresh.pidFile) return `pid file ${saved.pidFile ?? 'none'} is now ${fresh.pidFile ?? 'none'}`;
+  if (saved.runAs !== fresh.runAs) return `it would run as ${saved.runAs}, the console is now ${fresh.runAs}'s`;
+  const [listener] = saved.processes;
+  const [freshListener] = fresh.processes;
   if (listener === undefined) return 'the kill names no process';
-  let reason = `listener ${listener.pid} is no longer reported`;
-  for (const finding of findings) {
-    const fresh = finding.processes.find((p) => p.pid === listener.pid);
-    if (fresh === undefined) continue;
-    if (fresh.startTicks !== listener.startTicks) {
-      reason = `pid ${listener.pid} was reused (start time ${listener.startTicks} → ${fresh.startTicks})`;
-      continue;
-    }
-    const reused = action.processes.find((p) =>
-      finding.processes.some((q) => q.pid === p.pid && q.startTicks !== p.startTicks),
-    );
-    if (reused !== undefined) {
-      reason = `pid ${reused.pid} was reused`;
-      continue;
-    }
-    return null;
-  }
-  return reason;
+  if (freshListener === undefined || !sameProcess(listener, freshListener)) return `listener ${listener.pid} is not the listener a fresh scan sees`;
+  const foreign = saved.processes.find((p) => !fresh.processes.some((q) => sameProcess(p, q)));
+  if (foreign !== undefined) return `pid ${foreign.pid} is not part of this console in a fresh scan (or is another process now)`;
+  return null;
+}
+
+function sameProcess(a: ProcessRef, b: ProcessRef): boolean {
+  return a.pid === b.pid && a.startTicks === b.startTicks && a.uid === b.uid && a.argv.length === b.argv.length && a.argv.every((arg, i) => arg === b.argv[i]);
+}
+
+type Fields = Readonly<Record<string, unknown>>;
+const IGNORED = new Set(['id', 'findingId']);
+
+function canonical(action: Action): string {
+  const fields = action as unknown as Fields;
+  return JSON.stringify(Object.keys(fields).filter((k) => !IGNORED.has(k)).sort().map((k) => [k, fields[k]]));
+}
+
+function changedFields(saved: Action, fresh: Action): string[] {
+  const a = saved as unknown as Fields;
+  const b = fresh as unknown as Fields;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !IGNORED.has(k));
+  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }

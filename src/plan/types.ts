@@ -10,6 +10,11 @@ export interface KillAction {
   readonly processes: readonly ProcessRef[];
   /** Pid/lock file to remove afterwards, only if it still names the listener's pid. */
   readonly pidFile: string | null;
+  /**
+   * The user the kill runs as (`sudo -n -u`): the listener's owner as the scan saw it.
+   * Every process in `processes` has the listener's uid; others are left out at plan time.
+   */
+  readonly runAs: string;
   readonly findingId: string;
   readonly findingKind: FindingKind;
 }
@@ -62,8 +67,10 @@ export interface Refusal {
 
 /** A plan: a plain value that can be printed, saved as JSON and applied later. */
 export interface Plan {
-  readonly schema: 'console-doctor/plan@1';
+  readonly schema: 'console-doctor/plan@2';
   readonly createdAt: string;
+  /** The Ironic endpoint whose answer the plan was made from; a plan is applied only against it. */
+  readonly endpoint: string;
   readonly actions: readonly Action[];
   /** Actions left out because they depend on hosts that could not be scanned. */
   readonly skipped: readonly { readonly findingId: string; readonly reason: string }[];

@@ -25,7 +25,8 @@
  *     "severity": critical|warning|info,
  *     "host": string|null, "node_uuid": string|null, "node_name": string|null,
  *     "port": number|null, "pids": [number],
- *     "processes": [ { "pid", "start_ticks", "command" } ],   command redacted (no KG keys or passwords)
+ *     "processes": [ { "pid", "start_ticks", "uid", "argv": [string], "command" } ],
+ *                                          argv redacted (no KG keys or passwords); command = argv joined, for display
  *     "paths": [string], "expected": string|null, "actual": string|null,
  *     "message": string, "evidence": [string],
  *     "remedy": kill|restart|remove-file|report,
@@ -50,7 +51,7 @@ function findingJson(f: Finding) {
     node_name: f.nodeName,
     port: f.port,
     pids: f.processes.map((p) => p.pid),
-    processes: f.processes.map((p) => ({ pid: p.pid, start_ticks: p.startTicks, command: p.command })),
+    processes: f.processes.map((p) => ({ pid: p.pid, start_ticks: p.startTicks, uid: p.uid, argv: p.argv, command: p.argv.join(' ') })),
     paths: f.paths,
     expected: f.expected,
     actual: f.actual,

@@ -11,7 +11,7 @@ export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'kill': {
       const pids = action.processes.map((p) => p.pid).join(',');
-      return `kill     ${action.host}  node ${nodeId(action.nodeUuid)}  pids ${pids}  (${action.findingKind})`;
+      return `kill     ${action.host}  node ${nodeId(action.nodeUuid)}  pids ${pids}  as ${action.runAs}  (${action.findingKind})`;
     }
     case 'remove-file':
       return `remove   ${action.host}  ${action.path}  (${action.findingKind})`;

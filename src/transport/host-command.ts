@@ -24,11 +24,16 @@ export function sudoPrefix(host: HostSpec): string {
  * root. Processes are seen and killed by host PID, so scripts run on the host
  * (`where: 'host'`); file removals act on paths as the conductor sees them, so with a
  * container they run inside it (`where: 'conductor'`).
+ *
+ * Least privilege: a change to a console runs as the user that owns it (`asUser`, the
+ * conductor's user): with sudo that is `sudo -n -u <asUser> sh -s`, the exact command the
+ * README's sudoers lines allow. Root (`asUser` 'root' or none) keeps the host's own prefix.
  */
-export function wrapForHost(host: HostSpec, script: string, where: 'host' | 'conductor' = 'host'): HostCommand {
+export function wrapForHost(host: HostSpec, script: string, where: 'host' | 'conductor' = 'host', asUser?: string): HostCommand {
   const container =
     where === 'conductor' && host.container !== undefined
       ? `${host.container.runtime} exec -i ${shellQuote(host.container.name)} `
       : '';
-  return { command: `${sudoPrefix(host)}${container}sh -s`, stdin: script };
+  const sudo = host.sudo && asUser !== undefined && asUser !== 'root' ? `sudo -n -u ${shellQuote(asUser)} ` : sudoPrefix(host);
+  return { command: `${sudo}${container}sh -s`, stdin: script };
 }

@@ -5,7 +5,7 @@ import { ConfigError } from '../errors.js';
 import { observeHost } from '../observe/observe-host.js';
 import { parsePlan, serializePlan } from '../plan/plan-file.js';
 import { planFixes } from '../plan/plan-fixes.js';
-import { revalidatePlan } from '../plan/revalidate-plan.js';
+import { revalidatePlan, type DroppedAction } from '../plan/revalidate-plan.js';
 import type { Plan, PlanPolicy, RestartAction } from '../plan/types.js';
 import { describeAction, renderOutcome, renderPlan } from '../report/render-plan.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
@@ -48,21 +48,47 @@ function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>, timeoutMs: n
   };
 }
 
-async function loadPlan(ctx: CommandContext, result: ScanResult, options: FixOptions): Promise<Plan> {
+interface LoadedPlan {
+  readonly plan: Plan;
+  /** Saved actions a fresh plan does not confirm (empty without --plan). */
+  readonly dropped: readonly DroppedAction[];
+}
+
+/**
+ * The plan to apply: made now from the fresh scan, or (--plan FILE) the saved plan's
+ * actions that the plan made now confirms, with every policy applied again.
+ */
+async function loadPlan(ctx: CommandContext, result: ScanResult, options: FixOptions): Promise<LoadedPlan> {
   const report = effectiveReport(result, options);
-  if (options.planIn === undefined) {
-    return planFixes(
-      report,
-      { scans: result.scans, desired: result.desired!, desiredComplete: result.desiredError === null },
-      options.policy,
-    );
-  }
+  const fresh = planFixes(report, { scans: result.scans, desired: result.desired!, desiredComplete: result.desiredError === null }, options.policy);
+  if (options.planIn === undefined) return { plan: fresh, dropped: [] };
   const text = await readFile(options.planIn, 'utf8').catch((error: unknown) => {
     throw new ConfigError(`${options.planIn}: cannot read plan file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
   });
-  const { plan, dropped } = revalidatePlan(parsePlan(text, options.planIn), report);
+  const saved = parsePlan(text, options.planIn);
+  const { plan, dropped } = revalidatePlan(saved, { fresh, scans: result.scans, policy: options.policy });
   for (const drop of dropped) ctx.terminal.err(`console-doctor: dropped from saved plan: ${describeAction(drop.action)}: ${drop.reason}`);
-  return plan;
+  return { plan, dropped };
+}
+
+/** Dropped saved actions go to the audit trail too, each as an action skipped with its reason. */
+function recordDropped(ctx: CommandContext, runId: number | undefined, dropped: readonly DroppedAction[]): void {
+  if (ctx.audit === null || runId === undefined) return;
+  for (const { action, reason } of dropped) {
+    const intent = ctx.audit.recordIntent(runId, action);
+    ctx.audit.recordOutcome(intent, { actionId: action.id, status: 'skipped', detail: `dropped from saved plan: ${reason}`, killed: [], durationMs: 0 });
+  }
+}
+
+/** A fix run that changes nothing (refused, dry run, nothing to do) but drops saved actions. */
+function recordUnapplied(ctx: CommandContext, result: ScanResult, options: FixOptions, dropped: readonly DroppedAction[], code: number): void {
+  if (ctx.audit === null || dropped.length === 0) return recordScan(ctx, 'fix', result, options, code);
+  const runId = ctx.audit.startRun({ command: 'fix', argv: ctx.argv, user: ctx.user, clientHost: ctx.clientHost, version: ctx.version, startedAt: result.startedAt });
+  const report = effectiveReport(result, options);
+  ctx.audit.recordHostScans(runId, result.scans);
+  ctx.audit.recordFindings(runId, report.findings);
+  recordDropped(ctx, runId, dropped);
+  ctx.audit.finishRun(runId, code, `${summarize(report.findings.length, result)}; ${dropped.length} saved actions dropped`);
 }
 
 /**
@@ -79,7 +105,7 @@ export async function runFix(ctx: CommandContext, options: FixOptions): Promise<
       terminal.err(`console-doctor: no fix: Ironic could not be read whole (${first.desiredError})`);
       return emitReport(ctx, first, options);
     }
-    const plan = await loadPlan(ctx, first, options);
+    const { plan, dropped } = await loadPlan(ctx, first, options);
     if (options.planOut !== undefined) await writeFileAtomic(options.planOut, serializePlan(plan));
     const acting = plan.actions.filter((a) => a.kind !== 'report');
     // The plan is a result in text mode; beside JSON or JUnit on stdout it goes to stderr.
@@ -88,7 +114,7 @@ export async function runFix(ctx: CommandContext, options: FixOptions): Promise<
     if (plan.refusal !== null || options.dryRun || acting.length === 0) {
       const shown = await emitReport(ctx, first, options);
       const code = plan.refusal !== null ? Math.max(shown, 2) : shown;
-      recordScan(ctx, 'fix', first, options, code);
+      recordUnapplied(ctx, first, options, dropped, code);
       return code;
     }
     if (!options.yes) {
@@ -106,6 +132,7 @@ export async function runFix(ctx: CommandContext, options: FixOptions): Promise<
       audit.recordHostScans(runId, first.scans);
       audit.recordFindings(runId, effectiveReport(first, options).findings);
     }
+    recordDropped(ctx, runId, dropped);
     const outcomes: ActionOutcome[] = await applyPlan(plan, {
       shellFor: async (host) => {
         const shell = first.shells.get(host);

@@ -1,9 +1,9 @@
 import { describeError } from '../errors.js';
 import type { HostSpec, Inventory } from '../inventory/types.js';
 import { mapLimited } from '../map-limited.js';
-import { buildConnectCheck, parseConnectCheck, type ConnectCheck } from '../observe/connect-check.js';
+import { buildConnectCheck, parseConnectCheck, sudoCheckPassed, sudoChecks, type ConnectCheck } from '../observe/connect-check.js';
 import { renderHostTable, type HostRow } from '../report/render-hosts.js';
-import type { Connector } from '../transport/types.js';
+import type { Connector, RemoteShell } from '../transport/types.js';
 import type { Terminal } from './context.js';
 
 export interface InventoryOptions {
@@ -11,11 +11,29 @@ export interface InventoryOptions {
   readonly json: boolean;
 }
 
-function problemsOf(host: HostSpec, check: ConnectCheck): string[] {
+interface SudoResult {
+  readonly use: 'scan' | 'fix';
+  readonly command: string;
+  readonly ok: boolean;
+  readonly stdout: string;
+}
+
+/** Runs each exact sudo command scan and fix use, with a harmless script, on the open connection. */
+async function checkSudo(shell: RemoteShell, host: HostSpec, conductorUser: string | null): Promise<SudoResult[]> {
+  const results: SudoResult[] = [];
+  for (const { use, command } of sudoChecks(host, conductorUser)) {
+    const stdout = (await shell.exec(command.command, { stdin: command.stdin }).catch(() => null))?.stdout ?? '';
+    results.push({ use, command: command.command, ok: sudoCheckPassed(stdout), stdout });
+  }
+  return results;
+}
+
+function problemsOf(host: HostSpec, check: ConnectCheck, sudo: readonly SudoResult[]): string[] {
   const problems: string[] = [];
-  if (check.sudo === false) problems.push('sudo -n refused');
-  if (check.container === false) problems.push(`container ${host.container?.name ?? ''} not running`);
-  if (!check.ironicConf) problems.push(`${host.ironicConf} not readable`);
+  for (const s of sudo.filter((r) => !r.ok)) problems.push(`${s.use}: ${s.command} refused`);
+  const scanWorks = sudo.find((s) => s.use === 'scan')?.ok ?? true;
+  if (scanWorks && check.container === false) problems.push(`container ${host.container?.name ?? ''} not running`);
+  if (scanWorks && !check.ironicConf) problems.push(`${host.ironicConf} not readable`);
   return problems;
 }
 
@@ -24,10 +42,15 @@ async function checkHost(connector: Connector, host: HostSpec): Promise<HostRow>
   try {
     const shell = await connector.connect(host);
     try {
-      const result = await shell.exec(buildConnectCheck(host));
-      const check = parseConnectCheck(result.stdout);
-      const problems = problemsOf(host, check);
-      return { host, status: problems.length === 0 ? 'ok' : 'problem', detail: problems.join('; ') || `logged in as ${check.user ?? '?'}`, check, durationMs: Date.now() - started };
+      const login = await shell.exec(buildConnectCheck(host));
+      const sudo = await checkSudo(shell, host, parseConnectCheck(login.stdout).conductorUser);
+      const scan = sudo.find((s) => s.use === 'scan');
+      const scanSaid = scan === undefined ? '' : `\nsudo=${scan.ok ? 'yes' : 'no'}\n${scan.ok ? scan.stdout : ''}`;
+      const check = parseConnectCheck(`${login.stdout}${scanSaid}`);
+      const problems = problemsOf(host, check, sudo);
+      const works = sudo.map((s) => `; ${s.use}: ${s.command} ok`).join('');
+      const detail = problems.join('; ') || `logged in as ${check.user ?? '?'}${works}`;
+      return { host, status: problems.length === 0 ? 'ok' : 'problem', detail, check, durationMs: Date.now() - started };
     } finally {
       shell.close();
     }
@@ -38,8 +61,8 @@ async function checkHost(connector: Connector, host: HostSpec): Promise<HostRow>
 
 /**
  * `console-doctor inventory`: print the resolved hosts; with --connect, log into each
- * (checking sudo, the container and ironic.conf) and print what works. Exit 3 when a
- * host cannot be used.
+ * (checking the exact sudo commands scan and fix run, the container and ironic.conf) and
+ * print what works. Exit 3 when a host cannot be used.
  */
 export async function runInventory(
   inventory: Inventory,

@@ -289,7 +289,7 @@ export function buildFinding(overrides: Partial<Finding> = {}): Finding {
     host,
     nodeUuid,
     nodeName: 'node-1',
-    processes: [{ pid: 4242, startTicks: 500_242, command: 'socat -T600 -L/tmp/x.pid TCP4-LISTEN:10001' }],
+    processes: [{ pid: 4242, startTicks: 500_242, uid: 997, argv: ['socat', '-T600', '-L/tmp/x.pid', 'TCP4-LISTEN:10001'] }],
     port: 10001,
     paths: [],
     expected: null,

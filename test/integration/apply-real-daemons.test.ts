@@ -67,8 +67,9 @@ async function socat(): Promise<StartedConsole> {
 function refOf(pid: number): ProcessRef {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-  const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '').join(' ');
-  return { pid, startTicks, command };
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+  const uid = Number(/^Uid:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return { pid, startTicks, uid, argv };
 }
 
 function killOf(started: StartedConsole, overrides: Partial<KillAction> = {}): KillAction {
@@ -136,7 +137,8 @@ describe('applyPlan kills real console trees through a local shell', () => {
 
   it.each([
     { name: 'another start time', change: (ref: ProcessRef) => ({ ...ref, startTicks: ref.startTicks + 1 }) },
-    { name: 'another argv', change: (ref: ProcessRef) => ({ ...ref, command: `socat -L${dir}/x.pid TCP4-LISTEN:24499,fork` }) },
+    { name: 'another argv', change: (ref: ProcessRef) => ({ ...ref, argv: ['socat', `-L${dir}/x.pid`, 'TCP4-LISTEN:24499,fork', 'EXEC:ipmitool sol activate'] }) },
+    { name: 'another uid', change: (ref: ProcessRef) => ({ ...ref, uid: ref.uid + 1, argv: ['socat', `-L${dir}/x.pid`, 'TCP4-LISTEN:24499,fork', 'EXEC:ipmitool sol activate'] }) },
   ])('skips a pid reused between scan and fix ($name) and leaves the process alive', async ({ change }) => {
     const pid = startSleep();
     const pidFile = join(dir, 'reused.pid');

@@ -216,7 +216,7 @@ describe('console-doctor binary against a real sshd and real socat daemons', () 
     const planned = await runTool(['fix', ...common, '--dry-run', '--plan-out', planFile], env);
     expect(planned.code).toBe(1);
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { schema: string; actions: { kind: string; processes: { pid: number }[] }[] };
-    expect(plan.schema).toBe('console-doctor/plan@1');
+    expect(plan.schema).toBe('console-doctor/plan@2');
     expect(plan.actions.map((a) => [a.kind, a.processes[0]?.pid])).toEqual([['kill', stray]]);
     expect(alive(stray)).toBe(true);
     const applied = await runTool(['fix', ...common, '--plan', planFile, '--yes'], env);

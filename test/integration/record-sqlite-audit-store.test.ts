@@ -154,7 +154,7 @@ describe('the database file', () => {
     const store = freshStore();
     const runId = store.startRun(runStart({ command: 'fix', argv: ['fix', '--os-password', 'hunter2', '--os-token=gAAAAsecrettoken', '-y', '0a0b0c0d0e0f'] }));
     store.recordFindings(runId, [finding({ message: 'socat EXEC:"ipmitool -H 10.0.0.5 -y 0a0b0c0d0e0f sol activate"', evidence: ['argv: ipmitool -P hunter2 sol activate'] })]);
-    const intent = store.recordIntent(runId, killAction({ processes: [{ pid: 1, startTicks: 2, command: 'ipmitool -I lanplus -y 0a0b0c0d0e0f sol activate' }] }));
+    const intent = store.recordIntent(runId, killAction({ processes: [{ pid: 1, startTicks: 2, uid: 0, argv: ['ipmitool -I lanplus -y 0a0b0c0d0e0f sol activate'] }] }));
     store.recordOutcome(intent, outcome({ detail: 'kill failed: ipmitool -P hunter2 still running' }));
     store.finishRun(runId, 0, 'done');
     const bytes = Buffer.concat([store.path, `${store.path}-wal`].filter(existsSync).map((p) => readFileSync(p)));

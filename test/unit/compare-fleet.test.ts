@@ -354,8 +354,8 @@ describe('compareFleet: what a finding carries', () => {
     });
     expect(finding?.processes.map((p) => p.pid)).toEqual([3100, 3101, 3102]);
     expect(finding?.processes[0]?.startTicks).toBe(stray.startTicks);
-    expect(finding?.processes[0]?.command).toMatch(/^socat -T600 -L\/tmp\/.*\.pid TCP4-LISTEN:10002/);
-    expect(finding?.processes[2]?.command).toMatch(/^ipmitool .* sol activate$/);
+    expect(finding?.processes[0]?.argv.join(' ')).toMatch(/^socat -T600 -L\/tmp\/.*\.pid TCP4-LISTEN:10002/);
+    expect(finding?.processes[2]?.argv.join(' ')).toMatch(/^ipmitool .* sol activate$/);
     expect(finding?.evidence).toContain(`owner host conductor-b runs the console (pid ${daemonOf(n2).pid})`);
   });
 

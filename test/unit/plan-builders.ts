@@ -8,14 +8,23 @@ import { uuidFor } from '../helpers/builders.js';
 
 export const NODE_1 = uuidFor('node-1');
 
+/** The conductor's user in the builders: consoles run as `ironic`, uid 997. */
+export const IRONIC_UID = 997;
+
+/** A socat listener's argv as the probe reports it (redacted), one element per cmdline element. */
+export function socatArgv(nodeUuid = NODE_1, port = 10001): string[] {
+  return [
+    'socat',
+    '-T600',
+    `-L/tmp/${nodeUuid}.pid`,
+    `TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,max-children=1`,
+    `EXEC:ipmitool -I lanplus -H 10.0.0.10 -L ADMINISTRATOR -U admin -y *** -f /tmp/${nodeUuid}.pw sol activate,pty,stderr`,
+  ];
+}
+
 export function socatRef(overrides: Partial<ProcessRef> & { nodeUuid?: string; port?: number } = {}): ProcessRef {
   const { nodeUuid = NODE_1, port = 10001, ...rest } = overrides;
-  return {
-    pid: 3001,
-    startTicks: 500_001,
-    command: `socat -T600 -L/tmp/${nodeUuid}.pid TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,max-children=1 EXEC:ipmitool -I lanplus -H 10.0.0.10 -L ADMINISTRATOR -U admin -y <redacted> -f /tmp/${nodeUuid}.pw sol activate,pty,stderr`,
-    ...rest,
-  };
+  return { pid: 3001, startTicks: 500_001, uid: IRONIC_UID, argv: socatArgv(nodeUuid, port), ...rest };
 }
 
 export function buildFinding(overrides: Partial<Finding> = {}): Finding {
@@ -54,6 +63,7 @@ export function buildKillAction(overrides: Partial<KillAction> = {}): KillAction
     nodeUuid: NODE_1,
     processes: [socatRef()],
     pidFile: `/tmp/${NODE_1}.pid`,
+    runAs: 'ironic',
     findingId: `unknown-node:conductor-a:${NODE_1}`,
     findingKind: 'unknown-node',
     ...overrides,
@@ -89,5 +99,13 @@ export function buildRestartAction(overrides: Partial<RestartAction> = {}): Rest
 }
 
 export function buildPlan(overrides: Partial<Plan> = {}): Plan {
-  return { schema: 'console-doctor/plan@1', createdAt: '2025-01-01T00:00:00.000Z', actions: [], skipped: [], refusal: null, ...overrides };
+  return {
+    schema: 'console-doctor/plan@2',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    endpoint: 'http://127.0.0.1:6385',
+    actions: [],
+    skipped: [],
+    refusal: null,
+    ...overrides,
+  };
 }

@@ -43,7 +43,11 @@ describe('plan file', () => {
   });
 
   const cases: { name: string; edit: (p: Record<string, any>) => void; problems: string[] }[] = [
-    { name: 'another schema', edit: (p) => (p.schema = 'console-doctor/plan@2'), problems: ['plan.json:schema: must be "console-doctor/plan@1"'] },
+    { name: 'an older plan version, in one line', edit: (p) => (p.schema = 'console-doctor/plan@1'), problems: ['plan.json: a console-doctor/plan@1 plan cannot be applied by this version (console-doctor/plan@2 keeps argv as an array, each process\'s uid, the user a kill runs as and the Ironic endpoint); make a new plan with fix --dry-run --plan-out'] },
+    { name: 'another schema', edit: (p) => (p.schema = 'something/else'), problems: ['plan.json:schema: must be "console-doctor/plan@2"'] },
+    { name: 'no endpoint', edit: (p) => delete p.endpoint, problems: ['plan.json:endpoint: must be a non-empty string'] },
+    { name: 'a kill without the user it runs as', edit: (p) => delete p.actions[0].runAs, problems: ['plan.json:actions[0].runAs: must be a non-empty string'] },
+    { name: 'argv as a joined string (plan@1 shape) and no uid', edit: (p) => { p.actions[0].processes[0].argv = 'socat -L/x.pid'; delete p.actions[0].processes[0].uid; }, problems: ['plan.json:actions[0].processes[0].uid: must be a user id (an integer from 0)', 'plan.json:actions[0].processes[0].argv: must be an array of strings (the argv as observed)'] },
     { name: 'no createdAt', edit: (p) => delete p.createdAt, problems: ['plan.json:createdAt: must be a non-empty string'] },
     { name: 'actions not an array', edit: (p) => (p.actions = {}), problems: ['plan.json:actions: must be an array'] },
     { name: 'an unknown action kind', edit: (p) => (p.actions[0].kind = 'reboot'), problems: ['plan.json:actions[0].kind: must be one of kill, remove-file, restart, report'] },
@@ -55,7 +59,7 @@ describe('plan file', () => {
     { name: 'duplicate ids', edit: (p) => (p.actions[3].id = 'a1'), problems: ['plan.json:actions[3].id: duplicate id a1'] },
     { name: 'a bad refusal', edit: (p) => (p.refusal = { reason: 'tired' }), problems: ['plan.json:refusal.reason: must be one of incomplete-desired-state, implausible-kill-share, max-kills', 'plan.json:refusal.message: must be a non-empty string'] },
     { name: 'a bad skipped entry', edit: (p) => (p.skipped = [{ findingId: 3 }]), problems: ['plan.json:skipped[0].findingId: must be a non-empty string', 'plan.json:skipped[0].reason: must be a non-empty string'] },
-    { name: 'several problems at once', edit: (p) => { p.schema = 1; p.actions[0].host = ''; p.actions[2].expectedPort = 0; }, problems: ['plan.json:schema: must be "console-doctor/plan@1"', 'plan.json:actions[0].host: must be a non-empty string', 'plan.json:actions[2].expectedPort: must be an integer from 1, or null'] },
+    { name: 'several problems at once', edit: (p) => { p.schema = 1; p.actions[0].host = ''; p.actions[2].expectedPort = 0; }, problems: ['plan.json:schema: must be "console-doctor/plan@2"', 'plan.json:actions[0].host: must be a non-empty string', 'plan.json:actions[2].expectedPort: must be an integer from 1, or null'] },
   ];
   it.each(cases)('reports $name', ({ edit, problems }) => {
     expect(problemsOf(edited(edit))).toEqual(problems);

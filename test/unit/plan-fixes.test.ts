@@ -216,6 +216,6 @@ describe('planFixes: no fix that depends on a host that could not be scanned', (
 describe('planFixes: the plan value', () => {
   it('has the schema, a createdAt from the context, and no refusal when clean', () => {
     const result = planFixes(buildReport([]), { scans: fleet(), desired, desiredComplete: true, now: '2025-02-02T00:00:00.000Z' }, DEFAULT_POLICY);
-    expect(result).toEqual({ schema: 'console-doctor/plan@1', createdAt: '2025-02-02T00:00:00.000Z', actions: [], skipped: [], refusal: null });
+    expect(result).toEqual({ schema: 'console-doctor/plan@2', endpoint: 'http://127.0.0.1:6385', createdAt: '2025-02-02T00:00:00.000Z', actions: [], skipped: [], refusal: null });
   });
 });

@@ -38,7 +38,7 @@ describe('renderJson', () => {
       'paths', 'expected', 'actual', 'message', 'evidence', 'remedy', 'depends_on',
     ]);
     expect(wrong).toMatchObject({ host: 'conductor-a', node_name: 'web-01', port: 10001, pids: [3100], remedy: 'kill', depends_on: ['conductor-b'] });
-    expect(wrong.processes[0]).toEqual({ pid: 3100, start_ticks: expect.any(Number), command: expect.stringMatching(/^socat /) });
+    expect(wrong.processes[0]).toEqual({ pid: 3100, start_ticks: expect.any(Number), uid: expect.any(Number), argv: expect.arrayContaining(['socat']), command: expect.stringMatching(/^socat /) });
     const unreachable = doc.findings.find((f: { kind: string }) => f.kind === 'unreachable');
     expect(unreachable).toMatchObject({ node_uuid: null, node_name: null, port: null, pids: [], host: 'conductor-c' });
   });
