@@ -30,6 +30,7 @@ const newlineFile = (): string => join(dir, `evil\n${randomUUID()}.pid`);
 let selfForger: ChildProcess;
 let consoleForger: ChildProcess;
 let commForger: ChildProcess;
+let bloater: ChildProcess;
 let fileWithNewline: string;
 
 beforeAll(async () => {
@@ -44,6 +45,7 @@ beforeAll(async () => {
   consoleForger = startSh('exec sh -c "sleep 60; :" "$1" "socat" "-L/tmp/forged.pid"', 'x', `sleep${forgedHeader(daemon.pid)}sleep`);
   // /proc/PID/comm keeps what is written to it until the next exec; `; :` keeps sh from exec'ing sleep.
   commForger = startSh(`printf 'x)\\n1 (y' > /proc/$$/comm; sleep 60; :`);
+  bloater = startSh('sleep 60; :', 'bloat', ...Array.from({ length: 100 }, (_, i) => `${i}`.padEnd(5000, 'x')));
   fileWithNewline = newlineFile();
   writeFileSync(fileWithNewline, `${daemon.pid}\n`);
   await new Promise((r) => setTimeout(r, 300));
@@ -64,7 +66,7 @@ describe('probe framing: host text cannot end a record or fake a section', () =>
     expect(found[0]).toMatchObject({ pid: daemon.pid, pidFile: daemon.pidFile });
     const argv = observation.processes.find((p) => p.pid === daemon.pid)?.argv;
     expect(argv?.[0]).toBe('socat');
-    expect(argv?.[1]).toBe(`-L${daemon.pidFile}`);
+    expect(argv?.slice(1, 3)).toEqual(["-T600", `-L${daemon.pidFile}`]);
   });
 
   it('reads a forged `==> /proc/N/cmdline <==` element as part of the argv that holds it', () => {
@@ -78,6 +80,13 @@ describe('probe framing: host text cannot end a record or fake a section', () =>
     const forgers = [selfForger.pid, consoleForger.pid, commForger.pid];
     expect(observation.orphans.flatMap((o) => o.pids).filter((pid) => forgers.includes(pid))).toEqual([]);
     expect(observation.unmanaged.map((u) => u.pid).filter((pid) => forgers.includes(pid))).toEqual([]);
+  });
+
+  it('caps what one process can send: at most 64 argv elements of 4096 bytes', () => {
+    const argv = observation.processes.find((p) => p.pid === bloater.pid)?.argv ?? [];
+    expect(argv.slice(0, 3)).toEqual(['sh', '-c', 'sleep 60; :']);
+    expect(argv).toHaveLength(64);
+    expect(Math.max(...argv.map((a) => a.length))).toBe(4096);
   });
 
   it('reads a process name holding a newline and a parenthesis', () => {
