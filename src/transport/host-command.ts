@@ -12,10 +12,14 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `sudo -n [-u USER] ` when the host needs it; `-n` fails at once instead of waiting for a password. */
-export function sudoPrefix(host: HostSpec): string {
+/**
+ * `sudo -n [-u USER] ` when the host needs it; `-n` fails at once instead of waiting for a
+ * password. `asUser` (not root) runs the command as that user instead of `sudoUser`.
+ */
+export function sudoPrefix(host: HostSpec, asUser?: string): string {
   if (!host.sudo) return '';
-  return `sudo -n ${host.sudoUser === undefined ? '' : `-u ${shellQuote(host.sudoUser)} `}`;
+  const user = asUser !== undefined && asUser !== 'root' ? asUser : host.sudoUser;
+  return `sudo -n ${user === undefined ? '' : `-u ${shellQuote(user)} `}`;
 }
 
 /**
@@ -25,10 +29,10 @@ export function sudoPrefix(host: HostSpec): string {
  * (`where: 'host'`); file removals act on paths as the conductor sees them, so with a
  * container they run inside it (`where: 'conductor'`).
  */
-export function wrapForHost(host: HostSpec, script: string, where: 'host' | 'conductor' = 'host'): HostCommand {
+export function wrapForHost(host: HostSpec, script: string, where: 'host' | 'conductor' = 'host', asUser?: string): HostCommand {
   const container =
     where === 'conductor' && host.container !== undefined
       ? `${host.container.runtime} exec -i ${shellQuote(host.container.name)} `
       : '';
-  return { command: `${sudoPrefix(host)}${container}sh -s`, stdin: script };
+  return { command: `${sudoPrefix(host, asUser)}${container}sh -s`, stdin: script };
 }

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, lchownSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, lstatSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
@@ -113,6 +113,23 @@ describe('where root deletes', () => {
     expect(finding?.evidence.join('\n')).toMatch(/not removed: owned by nobody/);
   });
 
+  it('refuses on the host to remove a symlink even when a (hand-edited) plan asks, and the target survives', async () => {
+    const path = file(tempdir, uuid.symlink);
+    const st = lstatSync(path);
+    const action: Action = {
+      kind: 'remove-file', id: 'x1', host: host.name, nodeUuid: uuid.symlink, path, expectPid: null, fileKind: 'pw', runAs: null,
+      expect: { device: st.dev, inode: st.ino, uid: st.uid, mtime: Math.floor(st.mtimeMs / 1000) },
+      findingId: `stray-credential:${host.name}:${path}`, findingKind: 'stray-credential',
+    };
+    const [outcome] = await applyPlan({ ...plan, refusal: null, actions: [action] }, {
+      shellFor: async (name) => shells.get(name) as RemoteShell,
+      ironic: { restartConsole: async () => undefined },
+    });
+    expect(outcome).toMatchObject({ status: 'skipped', detail: `${path}: kept (symlink)` });
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(tempdir, 'important-file-copy'), 'utf8')).toBe('keep me\n');
+  });
+
   it('removes the conductor user’s own file, keeps a file swapped after the scan and records why', async () => {
     expect(removals()).toEqual(expect.arrayContaining([file(tempdir, uuid.swapped), file(tempdir, uuid.control)]));
     const before = statSync(file(tempdir, uuid.swapped)).ino;
@@ -125,7 +142,7 @@ describe('where root deletes', () => {
     expect(byPath(file(tempdir, uuid.control))?.status).toBe('done');
     expect(existsSync(file(tempdir, uuid.control))).toBe(false);
     expect(byPath(file(tempdir, uuid.swapped))).toMatchObject({ status: 'skipped' });
-    expect(byPath(file(tempdir, uuid.swapped))?.detail).toMatch(/not the file that was scanned/);
+    expect(byPath(file(tempdir, uuid.swapped))?.detail).toMatch(/not-the-scanned-file/);
     expect(readFileSync(file(tempdir, uuid.swapped), 'utf8')).toBe('new\n');
     expect(readFileSync(join(tempdir, 'important-file-copy'), 'utf8')).toBe('keep me\n');
     expect(existsSync(file(evilDir, uuid.evil))).toBe(true);
