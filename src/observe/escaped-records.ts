@@ -50,8 +50,12 @@ export function describeHostText(text: string, max = 120): string {
   return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
-/** Splits one section into records by `/proc/PID/<file>` lines (file: `stat`, `cmdline`). */
-export function parseEscapedRecords(body: string, file: string): EscapedRecords {
+/**
+ * Splits one section into records by `/proc/PID/<file>` lines (file: `stat`, `cmdline`).
+ * With `cutAt`, a line of exactly that many bytes without its `$` is an element the probe
+ * cut short; it is kept as cut.
+ */
+export function parseEscapedRecords(body: string, file: string, cutAt?: number): EscapedRecords {
   const name = new RegExp(`^/proc/(\\d+)/${file}$`);
   const records = new Map<number, { pid: number; elements: string[] }>();
   const dropped: string[] = [];
@@ -64,6 +68,8 @@ export function parseEscapedRecords(body: string, file: string): EscapedRecords 
       records.set(current.pid, current);
     } else if (line.endsWith('$') && current !== null) {
       current.elements.push(unescapeSedLine(line.slice(0, -1)));
+    } else if (cutAt !== undefined && Buffer.byteLength(line) === cutAt && current !== null) {
+      current.elements.push(unescapeSedLine(line));
     } else {
       dropped.push(describeHostText(line));
     }

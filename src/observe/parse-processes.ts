@@ -1,4 +1,5 @@
 import { describeHostText, parseEscapedRecords } from './escaped-records.js';
+import { CMDLINE_MAX_LINE_BYTES } from './probe-script.js';
 import type { ProcessInfo } from './types.js';
 import { redactArgv } from './redact-argv.js';
 import { sectionLines } from './probe-sections.js';
@@ -57,7 +58,7 @@ function statEntry(pid: number, text: string): StatEntry | null {
  * joinProcesses gives it argv []. Argv comes back redacted: nothing unredacted is kept.
  */
 export function parseCmdlineSection(body: string): Parsed<Map<number, string[]>> {
-  const { records, dropped } = parseEscapedRecords(body, 'cmdline');
+  const { records, dropped } = parseEscapedRecords(body, 'cmdline', CMDLINE_MAX_LINE_BYTES);
   const argvs = new Map<number, string[]>();
   for (const { pid, elements } of records.values()) argvs.set(pid, redactArgv(elements));
   return { value: argvs, dropped };

@@ -32,6 +32,13 @@ describe('parseEscapedRecords', () => {
     expect(dropped).toEqual([]);
   });
 
+  it('keeps an element the probe cut at the line limit (no closing $), and only at that length', () => {
+    const cut = 'x'.repeat(16);
+    const { records, dropped } = parseEscapedRecords(`/proc/9/cmdline\nsh$\n${cut}\nshort`, 'cmdline', 16);
+    expect(records.get(9)?.elements).toEqual(['sh', cut]);
+    expect(dropped).toEqual(['short']);
+  });
+
   it('drops a line that is neither, escaped for a warning', () => {
     const { records, dropped } = parseEscapedRecords('garbage\u001b[31m\n/proc/1/cmdline\ninit$', 'cmdline');
     expect(records.get(1)?.elements).toEqual(['init']);
