@@ -42,8 +42,11 @@ export function parseProbeOutput(text: string, host: HostSpec): HostObservation 
   const section = (name: string): string => requireSection(probe, name, host.name);
   const drops = new DropWarnings(host.name);
   const meta = parseMeta(section('meta'), host.name);
+  const stats = drops.take('stat', parseStatSection(section('stat')));
+  // The probe itself always runs: no process at all means /proc was not read (no GNU sed -z).
+  if (stats.size === 0) throw new InternalError(`${host.name}: the probe read no process from /proc (it needs GNU sed with -z)`);
   const processes = joinProcesses(
-    drops.take('stat', parseStatSection(section('stat'))),
+    stats,
     drops.take('cmdline', parseCmdlineSection(section('cmdline'))),
     drops.take('status', parseStatusSection(section('status'))),
     parsePasswdSection(probe.sections.get('passwd') ?? ''),

@@ -138,6 +138,11 @@ describe('parseProbeOutput overrides and errors', () => {
     { what: 'no header', text: 'hello\n', message: /conductor-1.lab: probe output has no header/ },
     { what: 'cut short', text: fixture('root-ss').split('@@cd probe0 end@@')[0]!, message: /conductor-1.lab: probe output was cut short/ },
     {
+      what: 'a stat section without one process (sed without -z)',
+      text: fixture('root-ss').replace(/@@cd probe0 stat@@\n[^@]*/, '@@cd probe0 stat@@\n\n'),
+      message: /conductor-1.lab: the probe read no process from \/proc \(it needs GNU sed with -z\)/,
+    },
+    {
       what: 'a broken meta section',
       text: fixture('root-ss').replace(/clk_tck=\d+/, 'clk_tck='),
       message: /conductor-1.lab: malformed meta section/,
