@@ -28,10 +28,10 @@ function fileType(rawModeHex: string): HostFile['type'] {
   return format === 0o100000 ? 'regular' : format === 0o120000 ? 'symlink' : 'other';
 }
 
-const FILE_LINE = /^(\d+) (\d+) ([0-9a-f]+) ([0-7]{3,4}) (\d+) (\S+) (\d+) (\/[A-Za-z0-9/._-]*)$/;
+const FILE_LINE = /^(\d+) (\d+) ([0-9a-f]+) ([0-7]{3,4}) (\d+) (\S+) (\d+) \d+ (\/.*)$/;
 
 /**
- * `stat -c '%d %i %f %a %u %U %Y %n'` lines (lstat: symlinks are not followed), joined
+ * `stat -c '%d %i %f %a %u %U %Y %s %n'` lines (lstat: symlinks are not followed), joined
  * with the pid files' contents. A line that does not fit is dropped and reported.
  */
 export function parseFilesSection(body: string, pidContents: ReadonlyMap<string, number | null>): Parsed<HostFile[]> {

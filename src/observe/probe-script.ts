@@ -53,7 +53,8 @@ const ESCAPED_RECORDS = `-e '1F' -e '1,${CMDLINE_MAX_ELEMENTS}l 0'`;
 /**
  * Reads ironic.conf (filtered) and stats pid/pw files. Runs as `sh -c` on the host, or
  * inside the conductor's container. Arguments: marker, conf path, directories (one a line).
- * `stat` without -L: a symlink is reported as one (type in `%f`), never followed.
+ * `stat` without -L: a symlink is reported as one (type in `%f`), never followed. A pid
+ * file is read (with the shell's `read`) only when it is a regular file of at most 64 bytes.
  */
 const FILES_SCRIPT = `M=$1; conf=$2; dirs=$3
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
@@ -82,17 +83,22 @@ done <<EOF
 $all
 EOF
 sec files
-[ $# -gt 0 ] && stat -c '%d %i %f %a %u %U %Y %n' -- "$@" 2>/dev/null
-for f in "$@"; do
-  shift
+st=''
+[ $# -gt 0 ] && st=$(stat -c '%d %i %f %a %u %U %Y %s %n' -- "$@" 2>/dev/null)
+[ -n "$st" ] && printf '%s\\n' "$st"
+set --
+while read -r _ _ raw _ _ _ _ size f; do
   case $f in *.pid) ;; *) continue ;; esac
-  [ -f "$f" ] && [ ! -h "$f" ] || continue
-  if [ -r "$f" ]; then set -- "$@" "$f"; else warn "cannot read $f"; fi
-done
+  case $raw in 8???) ;; *) continue ;; esac
+  [ "$size" -le 64 ] || { set -- "$@" "-" "$f"; continue; }
+  if [ -r "$f" ]; then set -- "$@" "" "$f"; else warn "cannot read $f"; fi
+done <<EOF
+$st
+EOF
 sec pid-contents
-for f in "$@"; do
-  p=''
-  { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null
+while [ $# -gt 1 ]; do
+  p=$1 f=$2; shift 2
+  [ -z "$p" ] && { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null
   case $p in ''|*[!0-9]*) p=- ;; esac
   printf '%s %s\\n' "$p" "$f"
 done
