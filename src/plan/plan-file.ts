@@ -156,7 +156,8 @@ function readRunAs(r: Reader, o: Raw, path: string): string | null {
 
 /** The scanned file's identity; every field a whole number (device and inode may be large). */
 function readFileIdentity(r: Reader, raw: unknown, path: string): FileIdentity {
-  const o = r.object(raw, path) ?? {};
+  const o = r.object(raw, path);
+  if (o === null) return { device: 0, inode: 0, uid: 0, mtime: 0 };
   const field = (name: keyof FileIdentity): number => {
     const value = o[name];
     if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
