@@ -2,6 +2,10 @@
  * Removal of one stale pid/lock file or stray credential file, built as a value: a POSIX
  * sh script that re-checks the file on the host in the same command. Prints one line:
  *   REMOVED | ABSENT | KEPT <why> | FAILED
+ *
+ * Whether a file may be removed at all is decided once, by compare/removable-file.ts;
+ * this script only makes sure that the path still is that file (a regular file, not a
+ * symlink, with the scanned device, inode, owner and mtime) when `rm` runs.
  */
 import type { RemoveFileAction } from '../plan/types.js';
 import { shellQuote } from '../transport/host-command.js';
@@ -10,11 +14,16 @@ export type RemoveFileStatus = 'removed' | 'absent' | 'kept' | 'failed';
 
 export function buildRemoveFileCommand(action: RemoveFileAction): string {
   const expect = action.expectPid === null ? "''" : String(action.expectPid);
+  const { device, inode, uid, mtime } = action.expect;
   const lines = [
     `F=${shellQuote(action.path)} K=${action.fileKind} E=${expect}`,
+    `ID='${device} ${inode} ${uid} ${mtime}'`,
     `NL='\n'`,
     `if [ ! -e "$F" ] && [ ! -L "$F" ]; then echo ABSENT; exit 0; fi`,
-    `if [ -d "$F" ]; then echo "KEPT not-a-file"; exit 0; fi`,
+    `if [ -L "$F" ]; then echo "KEPT symlink"; exit 0; fi`,
+    `if [ ! -f "$F" ]; then echo "KEPT not-a-regular-file"; exit 0; fi`,
+    `S=$(stat -c '%d %i %u %Y' -- "$F" 2>/dev/null) || { echo "KEPT cannot-stat"; exit 0; }`,
+    `[ "$S" = "$ID" ] || { echo "KEPT not-the-scanned-file"; exit 0; }`,
     `if [ "$K" = pid ]; then`,
     `  C=''; { read -r C < "$F"; } 2>/dev/null; set -- $C; C=\${1-}`,
     // With an expected pid the file must still name it; without one it must name no pid at all.

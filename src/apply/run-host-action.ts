@@ -39,7 +39,8 @@ function skipDetail(skipped: string): string {
 }
 
 export async function runRemoveFile(shell: RemoteShell, action: RemoveFileAction, timeoutMs: number): Promise<OutcomeBody> {
-  const { command, stdin } = wrapForHost(shell.host, buildRemoveFileCommand(action), 'conductor');
+  // As the file's owner (the conductor's user) where sudo is used; root only for root's files.
+  const { command, stdin } = wrapForHost(shell.host, buildRemoveFileCommand(action), 'conductor', action.runAs ?? undefined);
   const result = await shell.exec(command, { stdin, timeoutMs });
   const { status, detail } = parseRemoveFileOutput(result.stdout);
   switch (status) {

@@ -1,11 +1,19 @@
 import type { HostFile, HostObservation } from '../observe/types.js';
 import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
 import { makeFinding } from './make-finding.js';
+import { removalVerdict } from './removable-file.js';
 import { daemonMatchesPid, processForFilePid, toProcessRef } from './process-refs.js';
 import type { Finding } from './types.js';
 
 function fileEvidence(file: HostFile): string {
-  return `${file.path}: mode ${file.mode}, owner ${file.owner}, modified ${new Date(file.mtime * 1000).toISOString()}`;
+  const what = file.type === 'regular' ? '' : ` (${file.type})`;
+  return `${file.path}${what}: mode ${file.mode}, owner ${file.owner}, modified ${new Date(file.mtime * 1000).toISOString()}`;
+}
+
+/** `remove-file` when the one removal rule allows it; else `report`, with the reason as evidence. */
+function fileRemedy(observation: HostObservation, file: HostFile): { remedy: 'remove-file' | 'report'; evidence: string[] } {
+  const verdict = removalVerdict(file, observation);
+  return verdict.removable ? { remedy: 'remove-file', evidence: [] } : { remedy: 'report', evidence: [`not removed: ${verdict.reason}`] };
 }
 
 /** A pid file is stale when the process it names is gone or is not that node's console. */
@@ -38,6 +46,7 @@ function stalePidFile(context: FleetContext, host: HostContext, observation: Hos
   }
   const evidence = [fileEvidence(file)];
   for (const d of owners) evidence.push(`the node's live console on ${host.host} is pid ${d.pid} (pid file ${d.pidFile})`);
+  const { remedy, evidence: notRemoved } = fileRemedy(observation, file);
   return makeFinding({
     kind: 'stale-pidfile',
     severity: 'warning',
@@ -50,8 +59,8 @@ function stalePidFile(context: FleetContext, host: HostContext, observation: Hos
     expected: `pid of the console of node ${label}`,
     actual,
     message: `pid file of node ${label} on ${host.host} ${why}`,
-    evidence,
-    remedy: 'remove-file',
+    evidence: [...evidence, ...notRemoved],
+    remedy,
   });
 }
 
@@ -83,6 +92,7 @@ function strayCredential(context: FleetContext, host: HostContext, observation: 
     return null;
   }
   const label = nodeLabel(node, uuid);
+  const { remedy, evidence: notRemoved } = fileRemedy(observation, file);
   return makeFinding({
     kind: 'stray-credential',
     severity: 'warning',
@@ -94,8 +104,8 @@ function strayCredential(context: FleetContext, host: HostContext, observation: 
     expected: null,
     actual: file.path,
     message: `BMC credential file of node ${label} on ${host.host}, which does not need it`,
-    evidence: [fileEvidence(file), why, ...running.map((d) => `a console for the node still runs here as pid ${d.pid}`)],
-    remedy: 'remove-file',
+    evidence: [fileEvidence(file), why, ...running.map((d) => `a console for the node still runs here as pid ${d.pid}`), ...notRemoved],
+    remedy,
     dependsOn,
   });
 }

@@ -1,4 +1,5 @@
-import { InternalError } from '../errors.js';
+import { describeHostText } from './escaped-records.js';
+import type { Parsed } from './parse-processes.js';
 import type { HostFile } from './types.js';
 import { sectionLines } from './probe-sections.js';
 
@@ -10,41 +11,54 @@ export function nodeUuidOfPath(path: string): string | null {
   return UUID.test(base) ? base.toLowerCase() : null;
 }
 
-/** `head -v -c 32 FILE...`: the first bytes of each pid file, after `==> FILE <==`. */
+/** `<pid or -> <path>` lines: the first word of each regular pid file, when it is a number. */
 export function parsePidContents(body: string): Map<string, number | null> {
   const contents = new Map<string, number | null>();
-  const headers = [...body.matchAll(/^==> (.*) <==$/gm)];
-  headers.forEach((header, i) => {
-    const text = body.slice(header.index + header[0].length, headers[i + 1]?.index ?? body.length);
-    const match = /^\s*(\d+)\s*$/.exec(text);
-    contents.set(header[1] as string, match === null ? null : Number(match[1]));
-  });
+  for (const line of sectionLines(body)) {
+    const match = /^(\d+|-) (\/.*)$/.exec(line);
+    if (match === null) continue;
+    contents.set(match[2] as string, match[1] === '-' ? null : Number(match[1]));
+  }
   return contents;
 }
 
-/** `stat -c '%a %u %U %Y %n'` lines, joined with the pid files' contents. */
-export function parseFilesSection(
-  body: string,
-  pidContents: ReadonlyMap<string, number | null>,
-  hostName: string,
-): HostFile[] {
+/** S_IFMT bits of stat's raw mode (`%f`, hex). */
+function fileType(rawModeHex: string): HostFile['type'] {
+  const format = Number.parseInt(rawModeHex, 16) & 0o170000;
+  return format === 0o100000 ? 'regular' : format === 0o120000 ? 'symlink' : 'other';
+}
+
+const FILE_LINE = /^(\d+) (\d+) ([0-9a-f]+) ([0-7]{3,4}) (\d+) (\S+) (\d+) \d+ (\/.*)$/;
+
+/**
+ * `stat -c '%d %i %f %a %u %U %Y %s %n'` lines (lstat: symlinks are not followed), joined
+ * with the pid files' contents. A line that does not fit is dropped and reported.
+ */
+export function parseFilesSection(body: string, pidContents: ReadonlyMap<string, number | null>): Parsed<HostFile[]> {
   const files: HostFile[] = [];
+  const dropped: string[] = [];
   for (const line of sectionLines(body)) {
-    const match = /^([0-7]{3,4}) (\d+) (\S+) (\d+) (\/.*)$/.exec(line);
-    if (match === null) throw new InternalError(`${hostName}: malformed files section line: ${line.slice(0, 80)}`);
-    const path = match[5] as string;
+    const match = FILE_LINE.exec(line);
+    if (match === null) {
+      dropped.push(describeHostText(line));
+      continue;
+    }
+    const path = match[8] as string;
     const kind = path.endsWith('.pw') ? 'pw' : 'pid';
     files.push({
       path,
       kind,
       nodeUuid: nodeUuidOfPath(path),
       pid: kind === 'pid' ? (pidContents.get(path) ?? null) : null,
-      mode: match[1] as string,
-      uid: Number(match[2]),
-      owner: match[3] as string,
-      mtime: Number(match[4]),
+      device: Number(match[1]),
+      inode: Number(match[2]),
+      type: fileType(match[3] as string),
+      mode: match[4] as string,
+      uid: Number(match[5]),
+      owner: match[6] as string,
+      mtime: Number(match[7]),
     });
   }
   const unique = new Map(files.map((file) => [file.path, file]));
-  return [...unique.values()].sort((a, b) => a.path.localeCompare(b.path));
+  return { value: [...unique.values()].sort((a, b) => a.path.localeCompare(b.path)), dropped };
 }

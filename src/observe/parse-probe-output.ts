@@ -1,7 +1,9 @@
 import { InternalError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
-import type { HostObservation, ListenSocket } from './types.js';
-import { classifyConsoles } from './classify-consoles.js';
+import type { HostFile, HostObservation, ListenSocket, ProcessInfo } from './types.js';
+import { classifyConsoles, type Classification } from './classify-consoles.js';
+import { conductorUserOf } from './conductor-user.js';
+import { configuredFileDirs, filesInDirs, withConsoleFileDirs } from './file-dirs.js';
 import { parseFilesSection, parsePidContents } from './parse-files.js';
 import { effectiveSettings, parseIronicConf } from './parse-ironic-conf.js';
 import {
@@ -10,36 +12,56 @@ import {
   parsePasswdSection,
   parseStatSection,
   parseStatusSection,
+  type Parsed,
 } from './parse-processes.js';
 import { joinProcSockets, parseFdSection, parseNetNsSection, parseProcNetTcp, parseSsSection } from './parse-sockets.js';
 import { requireSection, sectionLines, splitProbeSections, type ProbeSections } from './probe-sections.js';
 
-/** Turns the probe's output into what the host looks like (pure). */
+/** At most this many dropped records are named one by one; the rest are counted. */
+const MAX_NAMED_DROPS = 5;
+
+/** Collects what parsers dropped, as warnings naming the host and the record. */
+class DropWarnings {
+  readonly lines: string[] = [];
+  constructor(private readonly hostName: string) {}
+
+  take<T>(section: string, parsed: Parsed<T>): T {
+    parsed.dropped.slice(0, MAX_NAMED_DROPS).forEach((what) => this.lines.push(`${this.hostName}: dropped an unreadable ${section} record: ${what}`));
+    const more = parsed.dropped.length - MAX_NAMED_DROPS;
+    if (more > 0) this.lines.push(`${this.hostName}: dropped ${more} more unreadable ${section} records`);
+    return parsed.value;
+  }
+}
+
+/**
+ * Turns the probe's output into what the host looks like (pure). Only a missing header,
+ * end marker or meta section fails the host; an unreadable record is dropped with a warning.
+ */
 export function parseProbeOutput(text: string, host: HostSpec): HostObservation {
   const probe = splitProbeSections(text, host.name);
   const section = (name: string): string => requireSection(probe, name, host.name);
+  const drops = new DropWarnings(host.name);
   const meta = parseMeta(section('meta'), host.name);
+  const stats = drops.take('stat', parseStatSection(section('stat')));
+  // The probe itself always runs: no process at all means /proc was not read (no GNU sed -z).
+  if (stats.size === 0) throw new InternalError(`${host.name}: the probe read no process from /proc (it needs GNU sed with -z)`);
   const processes = joinProcesses(
-    parseStatSection(section('stat'), host.name),
-    parseCmdlineSection(section('cmdline')),
-    parseStatusSection(section('status'), host.name),
+    stats,
+    drops.take('cmdline', parseCmdlineSection(section('cmdline'))),
+    drops.take('status', parseStatusSection(section('status'))),
     parsePasswdSection(probe.sections.get('passwd') ?? ''),
   );
-  const listeners = parseListeners(probe, host.name);
-  const files = parseFilesSection(
-    probe.sections.get('files') ?? '',
-    parsePidContents(probe.sections.get('pid-contents') ?? ''),
-    host.name,
+  const listeners = parseListeners(probe, host.name, drops);
+  const allFiles = drops.take(
+    'files',
+    parseFilesSection(probe.sections.get('files') ?? '', parsePidContents(probe.sections.get('pid-contents') ?? '')),
   );
   const conf = parseIronicConf(probe.sections.get('conf') ?? '');
   const privileged = meta.uid === 0;
-  const { consoles, orphans, unmanaged } = classifyConsoles({
-    processes,
-    listeners,
-    files,
-    privileged,
-    foreignNetNs: parseNetNsSection(probe.sections.get('netns') ?? ''),
-  });
+  const classify = (files: readonly HostFile[]): Classification =>
+    classifyConsoles({ processes, listeners, files, privileged, foreignNetNs: parseNetNsSection(probe.sections.get('netns') ?? '') });
+  const where = fileScope(host, conf, allFiles, processes, classify);
+  const { consoles, orphans, unmanaged } = classify(where.files);
   return {
     host: host.name,
     conductorName: host.conductorName ?? host.settings.host ?? conf.host ?? host.name,
@@ -49,13 +71,46 @@ export function parseProbeOutput(text: string, host: HostSpec): HostObservation 
     settings: effectiveSettings(conf, host),
     processes,
     listeners,
-    files,
+    files: where.files,
+    fileDirs: where.fileDirs,
+    conductorUser: where.conductorUser,
+    filesSeenIn: host.container === undefined ? 'host' : 'container',
     consoles,
     orphans,
     unmanaged,
     privileged,
-    warnings: [...probe.warnings, ...(privileged ? [] : ['not root: sockets and files of other users may be hidden'])],
+    warnings: [
+      ...probe.warnings,
+      ...drops.lines,
+      ...where.warnings,
+      ...(privileged ? [] : ['not root: sockets and files of other users may be hidden']),
+    ],
   };
+}
+
+/**
+ * Which files count: those in configured directories, then those in the pid-file
+ * directories of consoles the conductor's user runs (found with the configured files
+ * first). Files anywhere else were named by some argv and are ignored.
+ */
+function fileScope(
+  host: HostSpec,
+  conf: ReturnType<typeof parseIronicConf>,
+  allFiles: readonly HostFile[],
+  processes: readonly ProcessInfo[],
+  classify: (files: readonly HostFile[]) => Classification,
+): Pick<HostObservation, 'files' | 'fileDirs' | 'conductorUser'> & { warnings: string[] } {
+  const configured = configuredFileDirs(host, conf);
+  const first = classify(filesInDirs(allFiles, configured).kept);
+  const conductorUser = conductorUserOf(processes, first.consoles);
+  const fileDirs = withConsoleFileDirs(configured, first.consoles, processes, conductorUser);
+  const { kept, ignored } = filesInDirs(allFiles, fileDirs);
+  const warnings = conductorUser.notes.map((note) => `${host.name}: ${note}; files are removed only when owned by ${conductorUser.name}`);
+  if (ignored.length > 0) {
+    const dirs = [...new Set(ignored.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))].slice(0, 3);
+    warnings.push(`${host.name}: ignored ${ignored.length} pid/password file(s) in directories no conductor setting or conductor-run console names (${dirs.join(', ')})`);
+  }
+  return { files: kept, fileDirs, conductorUser, warnings };
 }
 
 interface ProbeMeta {
@@ -81,14 +136,14 @@ function parseMeta(body: string, hostName: string): ProbeMeta {
   return meta;
 }
 
-function parseListeners(probe: ProbeSections, hostName: string): ListenSocket[] {
+function parseListeners(probe: ProbeSections, hostName: string, drops: DropWarnings): ListenSocket[] {
   const ss = probe.sections.get('ss');
-  if (ss !== undefined) return parseSsSection(ss, hostName);
+  if (ss !== undefined) return drops.take('ss', parseSsSection(ss));
   const tcp = probe.sections.get('proc-net-tcp');
   if (tcp === undefined) throw new InternalError(`${hostName}: probe output has neither an ss nor a proc-net-tcp section`);
   const sockets = [
-    ...parseProcNetTcp(tcp, 'ipv4', hostName),
-    ...parseProcNetTcp(probe.sections.get('proc-net-tcp6') ?? '', 'ipv6', hostName),
+    ...drops.take('proc-net-tcp', parseProcNetTcp(tcp, 'ipv4')),
+    ...drops.take('proc-net-tcp6', parseProcNetTcp(probe.sections.get('proc-net-tcp6') ?? '', 'ipv6')),
   ];
   return joinProcSockets(sockets, parseFdSection(probe.sections.get('fd') ?? ''));
 }

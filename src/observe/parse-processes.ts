@@ -1,4 +1,5 @@
-import { InternalError } from '../errors.js';
+import { describeHostText, parseEscapedRecords } from './escaped-records.js';
+import { CMDLINE_MAX_LINE_BYTES } from './probe-script.js';
 import type { ProcessInfo } from './types.js';
 import { redactArgv } from './redact-argv.js';
 import { sectionLines } from './probe-sections.js';
@@ -18,64 +19,64 @@ export interface StatusEntry {
   readonly nsPids: readonly number[];
 }
 
-const STAT_START = /^\d+ \(/;
-
-/**
- * `cat /proc/[0-9]*\/stat`: `pid (comm) state ppid ... starttime(22) ...`. comm may hold
- * spaces, parentheses and even a newline, so fields are counted from its last `)`.
- */
-export function parseStatSection(body: string, hostName: string): Map<number, StatEntry> {
-  const records: string[] = [];
-  for (const line of body.split('\n')) {
-    if (STAT_START.test(line) || records.length === 0) records.push(line);
-    else records[records.length - 1] += `\n${line}`;
-  }
-  const entries = new Map<number, StatEntry>();
-  for (const record of records) {
-    if (record.trim() === '') continue;
-    const close = record.lastIndexOf(') ');
-    const fields = record.slice(close + 2).split(' ');
-    const pid = Number.parseInt(record, 10);
-    const entry = { pid, comm: record.slice(record.indexOf('(') + 1, close), state: fields[0] ?? '', ppid: Number(fields[1]), startTicks: Number(fields[19]) };
-    if (close < 0 || !/^[A-Za-z]$/.test(entry.state) || !Number.isInteger(entry.ppid) || !Number.isInteger(entry.startTicks)) {
-      throw new InternalError(`${hostName}: malformed stat section line: ${record.slice(0, 80)}`);
-    }
-    entries.set(pid, entry);
-  }
-  return entries;
+/** What a parser kept, and the records it dropped (already escaped, one line each). */
+export interface Parsed<T> {
+  readonly value: T;
+  readonly dropped: readonly string[];
 }
 
-const CMDLINE_HEADER = /(?:^|\x01)==> \/proc\/(\d+)\/cmdline <==\x01/g;
+/**
+ * `sed ... /proc/[0-9]*\/stat`: per process `pid (comm) state ppid ... starttime(22) ...`
+ * as one escaped element. comm (at most 15 bytes) may hold spaces, parentheses and
+ * newlines, so fields are counted from the last `)`. An unreadable record is dropped.
+ */
+export function parseStatSection(body: string): Parsed<Map<number, StatEntry>> {
+  const { records, dropped } = parseEscapedRecords(body, 'stat');
+  const entries = new Map<number, StatEntry>();
+  const bad = [...dropped];
+  for (const { pid, elements } of records.values()) {
+    const entry = statEntry(pid, elements.join('\n'));
+    if (entry === null) bad.push(`/proc/${pid}/stat: ${describeHostText(elements.join('\n'))}`);
+    else entries.set(pid, entry);
+  }
+  return { value: entries, dropped: bad };
+}
+
+function statEntry(pid: number, text: string): StatEntry | null {
+  const open = text.indexOf(' (');
+  const close = text.lastIndexOf(') ');
+  if (open < 0 || close < open || Number.parseInt(text, 10) !== pid) return null;
+  const fields = text.slice(close + 2).split(' ');
+  const entry = { pid, comm: text.slice(open + 2, close), state: fields[0] ?? '', ppid: Number(fields[1]), startTicks: Number(fields[19]) };
+  const valid = /^[A-Za-z]$/.test(entry.state) && Number.isInteger(entry.ppid) && Number.isInteger(entry.startTicks);
+  return valid ? entry : null;
+}
 
 /**
- * `head -v -c 8192 /proc/[0-9]*\/cmdline | tr '\n\0' '\1\2'`: one header per process,
- * argv elements ended by \2 (NUL), newlines inside arguments carried as \1.
- * Argv comes back redacted: nothing unredacted is kept.
+ * `sed -z ... /proc/[0-9]*\/cmdline`: per process its name line, then each argv element
+ * escaped. A process with an empty cmdline (kernel thread, zombie) has no record here;
+ * joinProcesses gives it argv []. Argv comes back redacted: nothing unredacted is kept.
  */
-export function parseCmdlineSection(body: string): Map<number, string[]> {
-  const text = body.replace(/\n+$/, '');
-  const headers = [...text.matchAll(CMDLINE_HEADER)];
+export function parseCmdlineSection(body: string): Parsed<Map<number, string[]>> {
+  const { records, dropped } = parseEscapedRecords(body, 'cmdline', CMDLINE_MAX_LINE_BYTES);
   const argvs = new Map<number, string[]>();
-  headers.forEach((header, i) => {
-    const start = header.index + header[0].length;
-    const end = headers[i + 1]?.index ?? text.length;
-    const raw = text.slice(start, end);
-    const parts = raw.split('\x02').map((part) => part.replaceAll('\x01', '\n'));
-    if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-    argvs.set(Number(header[1]), redactArgv(raw === '' ? [] : parts));
-  });
-  return argvs;
+  for (const { pid, elements } of records.values()) argvs.set(pid, redactArgv(elements));
+  return { value: argvs, dropped };
 }
 
 const STATUS_LINE = /^\/proc\/(\d+)\/status:(Uid|NSpid):\s*(.*)$/;
 
 /** `grep -H -E '^(Uid|NSpid):' /proc/[0-9]*\/status`. */
-export function parseStatusSection(body: string, hostName: string): Map<number, StatusEntry> {
+export function parseStatusSection(body: string): Parsed<Map<number, StatusEntry>> {
   const uids = new Map<number, number>();
   const nsPids = new Map<number, number[]>();
+  const dropped: string[] = [];
   for (const line of sectionLines(body)) {
     const match = STATUS_LINE.exec(line);
-    if (match === null) throw new InternalError(`${hostName}: malformed status section line: ${line.slice(0, 80)}`);
+    if (match === null) {
+      dropped.push(describeHostText(line));
+      continue;
+    }
     const pid = Number(match[1]);
     const values = (match[3] as string).split(/\s+/).map(Number);
     if (match[2] === 'Uid') uids.set(pid, values[0] as number);
@@ -83,7 +84,7 @@ export function parseStatusSection(body: string, hostName: string): Map<number, 
   }
   const entries = new Map<number, StatusEntry>();
   for (const [pid, uid] of uids) entries.set(pid, { uid, nsPids: nsPids.get(pid) ?? [pid] });
-  return entries;
+  return { value: entries, dropped };
 }
 
 /** `name:uid` lines from getent passwd or /etc/passwd. */
@@ -99,9 +100,11 @@ export function parsePasswdSection(body: string): Map<number, string> {
 }
 
 /**
- * Joins the three views of /proc. They are read one after the other, so a process can
- * be in one and gone from the next: only processes seen in all three are kept (one
- * missing from a later read had exited; one only in a later read started meanwhile).
+ * Joins the three views of /proc. They are read one after the other (stat, cmdline,
+ * status), so a process can be in one and gone from the next: only processes in stat and
+ * status are kept (one missing from status had exited; one only in a later read started
+ * meanwhile). One in both but without a cmdline record has an empty cmdline (a kernel
+ * thread or a zombie, which pid files still name) and gets argv [].
  */
 export function joinProcesses(
   stats: ReadonlyMap<number, StatEntry>,
@@ -111,9 +114,9 @@ export function joinProcesses(
 ): ProcessInfo[] {
   const processes: ProcessInfo[] = [];
   for (const stat of stats.values()) {
-    const argv = argvs.get(stat.pid);
+    const argv = argvs.get(stat.pid) ?? [];
     const status = statuses.get(stat.pid);
-    if (argv === undefined || status === undefined) continue;
+    if (status === undefined) continue;
     processes.push({
       ...stat,
       uid: status.uid,

@@ -1,22 +1,26 @@
-import { InternalError } from '../errors.js';
+import { describeHostText } from './escaped-records.js';
+import type { Parsed } from './parse-processes.js';
 import type { ListenSocket } from './types.js';
 import { sectionLines } from './probe-sections.js';
 
 /** `ss -tlnp`: `LISTEN 0 5 127.0.0.1:23000 0.0.0.0:* users:(("socat",pid=1,fd=5))`. */
-export function parseSsSection(body: string, hostName: string): ListenSocket[] {
+export function parseSsSection(body: string): Parsed<ListenSocket[]> {
   const sockets: ListenSocket[] = [];
+  const dropped: string[] = [];
   for (const line of sectionLines(body)) {
     if (/^(State|Netid)\s/.test(line)) continue;
     const fields = line.trim().split(/\s+/);
     const local = fields[3];
     const parsed = local === undefined ? null : splitHostPort(local);
+    // A process name may hold a newline: its second half is no socket line.
     if (fields[0] !== 'LISTEN' || parsed === null) {
-      throw new InternalError(`${hostName}: malformed ss section line: ${line.slice(0, 80)}`);
+      dropped.push(describeHostText(line));
+      continue;
     }
     const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
     sockets.push({ ...parsed, pids: [...new Set(pids)] });
   }
-  return sockets;
+  return { value: sockets, dropped };
 }
 
 /** `127.0.0.1:22`, `[::1]:22`, `*:22`, `0.0.0.0%lo:53`, old ss's `:::22`. */
@@ -41,21 +45,23 @@ interface ProcNetSocket {
 }
 
 /** `/proc/net/tcp` and `tcp6`: listening sockets (state 0A) with their inodes. */
-export function parseProcNetTcp(body: string, family: 'ipv4' | 'ipv6', hostName: string): ProcNetSocket[] {
+export function parseProcNetTcp(body: string, family: 'ipv4' | 'ipv6'): Parsed<ProcNetSocket[]> {
   const sockets: ProcNetSocket[] = [];
+  const dropped: string[] = [];
   for (const line of sectionLines(body)) {
     const fields = line.trim().split(/\s+/);
     if (fields[0] === 'sl') continue;
     const [hexAddress, hexPort] = (fields[1] ?? '').split(':');
     const inode = fields[9];
     if (hexAddress === undefined || hexPort === undefined || inode === undefined || !/^\d+$/.test(inode)) {
-      throw new InternalError(`${hostName}: malformed proc-net-tcp section line: ${line.slice(0, 80)}`);
+      dropped.push(describeHostText(line));
+      continue;
     }
     if (fields[3] !== LISTEN_STATE) continue;
     const address = family === 'ipv4' ? hexToIpv4(hexAddress) : hexToIpv6(hexAddress);
     sockets.push({ family, address, port: Number.parseInt(hexPort, 16), inode });
   }
-  return sockets;
+  return { value: sockets, dropped };
 }
 
 /** The kernel prints each 32-bit word of an address in host (little-endian) byte order. */

@@ -4,9 +4,15 @@ import { shellQuote } from '../transport/host-command.js';
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
  * stage needs in sections. The number of processes it forks does not grow with the
- * host's process count: /proc is read with one `cat`, one `head` and one `grep` over
+ * host's process count: /proc is read with one `sed`, one `grep` and one `ls` over
  * globs. Sections start with `@@cd NONCE NAME@@` on a line of their own; the nonce is
  * fresh per run, so nothing a local user puts in an argv or a file name can forge one.
+ *
+ * Host text never frames a record either: /proc/PID/stat and /proc/PID/cmdline go
+ * through `sed -z -s -n -e 1F -e 'l 0'`, which prints each file's name on a line of its
+ * own, then each NUL-ended element escaped (`\n`, `\\`, octal) and ended by `$`: no
+ * element can look like a file-name line. File names outside `[A-Za-z0-9._-]` are skipped
+ * with a warning, and a pid file's content is printed only when it is a number.
  *
  * ironic.conf never leaves the host whole: only section headers and the five keys the
  * observe stage needs are printed (the file holds DB and Keystone passwords). Password
@@ -18,6 +24,14 @@ export const DEFAULT_FILE_DIRS = ['/tmp', '/var/lib/ironic/tmp'] as const;
 
 /** The only ironic.conf keys that leave the host. */
 export const CONF_KEYS = ['host', 'tempdir', 'terminal_pid_dir', 'socat_address', 'port_range'] as const;
+
+/**
+ * What one process's cmdline may send: this many elements, each escaped line cut to this
+ * many bytes by one `cut` over the whole stream (a cut line lacks its closing `$`). A
+ * regex cap inside sed (`.\{4096\}`) cost ~6 ms per process: too slow for 20,000.
+ */
+export const CMDLINE_MAX_ELEMENTS = 64;
+export const CMDLINE_MAX_LINE_BYTES = 4096;
 
 export interface ProbeScriptOptions {
   /** Marks section headers; letters and digits only. */
@@ -33,13 +47,19 @@ const confFilter = (): string => {
   return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, '"$conf"'].join(' ');
 };
 
+/** `sed -z` script: the file name, then the first elements escaped and ended by `$`. */
+const ESCAPED_RECORDS = `-e '1F' -e '1,${CMDLINE_MAX_ELEMENTS}l 0'`;
+
 /**
  * Reads ironic.conf (filtered) and stats pid/pw files. Runs as `sh -c` on the host, or
  * inside the conductor's container. Arguments: marker, conf path, directories (one a line).
+ * `stat` without -L: a symlink is reported as one (type in `%f`), never followed. A pid
+ * file is read (with the shell's `read`) only when it is a regular file of at most 64 bytes.
  */
 const FILES_SCRIPT = `M=$1; conf=$2; dirs=$3
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
 warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
+safe() { printf '%s' "$1" | head -c 200 | tr -c 'A-Za-z0-9/._-' '?'; }
 c=''
 if [ -r "$conf" ]; then c=$(${confFilter()})
 elif [ -e "$conf" ]; then warn "cannot read $conf"
@@ -53,19 +73,35 @@ while IFS= read -r d; do
   [ -n "$d" ] && [ -d "$d" ] || continue
   if [ ! -r "$d" ] || [ ! -x "$d" ]; then warn "cannot read directory $d"; continue; fi
   for f in "$d"/*-*-*-*-*.pid "$d"/*-*-*-*-*.pw; do
-    [ -f "$f" ] && [ ! -h "$f" ] && set -- "$@" "$f"
+    [ -f "$f" ] || [ -h "$f" ] || continue
+    case \${f##*/} in
+      *[!A-Za-z0-9._-]*) warn "skipped a file whose name is not Ironic's: $(safe "$f")"; continue ;;
+    esac
+    set -- "$@" "$f"
   done
 done <<EOF
 $all
 EOF
 sec files
-[ $# -gt 0 ] && stat -c '%a %u %U %Y %n' -- "$@" 2>/dev/null
-for f in "$@"; do
-  shift
-  case $f in *.pid) [ -r "$f" ] && set -- "$@" "$f" || warn "cannot read $f" ;; esac
-done
+st=''
+[ $# -gt 0 ] && st=$(stat -c '%d %i %f %a %u %U %Y %s %n' -- "$@" 2>/dev/null)
+[ -n "$st" ] && printf '%s\\n' "$st"
+set --
+while read -r _ _ raw _ _ _ _ size f; do
+  case $f in *.pid) ;; *) continue ;; esac
+  case $raw in 8???) ;; *) continue ;; esac
+  [ "$size" -le 64 ] || { set -- "$@" "-" "$f"; continue; }
+  if [ -r "$f" ]; then set -- "$@" "" "$f"; else warn "cannot read $f"; fi
+done <<EOF
+$st
+EOF
 sec pid-contents
-[ $# -gt 0 ] && head -v -c 32 -- "$@" 2>/dev/null | tr -c '0-9a-zA-Z/._<=> \\n-' '?'
+while [ $# -gt 1 ]; do
+  p=$1 f=$2; shift 2
+  [ -z "$p" ] && { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null
+  case $p in ''|*[!0-9]*) p=- ;; esac
+  printf '%s %s\\n' "$p" "$f"
+done
 exit 0`;
 
 const SOCKETS_SS = `if command -v ss >/dev/null 2>&1; then
@@ -82,6 +118,14 @@ sec proc-net-tcp6
 cat /proc/net/tcp6 2>/dev/null
 sec fd
 ls -l /proc/[0-9]*/fd 2>/dev/null | grep -e '^/proc/' -e 'socket:'`;
+
+/**
+ * Where console argv points at pid and password files (`-L`, `--background=`, `-f`).
+ * The probe stats files there too (one round trip), but the client keeps only those in
+ * directories the conductor's own configuration or its consoles name (see file-dirs.ts).
+ * Works on the escaped cmdline lines: a directory with any escape or odd byte is left out.
+ */
+const ARGV_DIRS = `dirs=$(printf '%s\\n' "$cmdlines" | sed -n -e 's|^-L\\(/.*\\)/[^/]*\\.pid\\$$|\\1|p' -e 's|^--background=\\(/.*\\)/[^/]*\\.pid\\$$|\\1|p' -e 's|.*-f \\(/[^ ]*\\)/[^/ ]*\\.pw .*|\\1|p' | grep -x '/[A-Za-z0-9/._-]*' | sort -u)`;
 
 /** Directories to look in besides ironic.conf's: the defaults and the inventory's overrides. */
 export function probeFileDirs(host: HostSpec): string[] {
@@ -106,15 +150,15 @@ PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"; expor
 M='@@cd ${options.nonce}'
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
 warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
-printf '%s probe 1@@\\n' "$M"
+printf '%s probe 2@@\\n' "$M"
 sec meta
 printf 'boot_id=%s\\n' "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
 printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
 printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 printf 'uid=%s\\n' "$(id -u)"
 sec stat
-cat /proc/[0-9]*/stat 2>/dev/null
-cmdlines=$(head -v -c 8192 /proc/[0-9]*/cmdline 2>/dev/null | tr '\\n\\000' '\\001\\002')
+sed -z -s -n -e '1F' -e '1l 0' /proc/[0-9]*/stat 2>/dev/null | tr '\\000' '\\n'
+cmdlines=$(sed -z -s -n ${ESCAPED_RECORDS} /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES})
 sec cmdline
 printf '%s\\n' "$cmdlines"
 status=$(grep -H -E '^(Uid|NSpid):' /proc/[0-9]*/status 2>/dev/null)
@@ -128,7 +172,7 @@ uids=$(printf '%s\\n' "$status" | sed -n 's/^[^:]*:Uid:[[:space:]]*\\([0-9][0-9]
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | cut -d: -f1,3
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
-dirs=$(printf '%s\\n' "$cmdlines" | tr '\\001\\002' '\\n\\n' | sed -n -e 's|^-L\\(/.*\\)/[^/]*\\.pid$|\\1|p' -e 's|^--background=\\(/.*\\)/[^/]*\\.pid$|\\1|p' -e 's|.*-f \\(/[^ ]*\\)/[^/ ]*\\.pw.*|\\1|p' | sort -u)
+${ARGV_DIRS}
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}

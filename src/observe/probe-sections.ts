@@ -6,7 +6,7 @@ export interface ProbeSections {
   readonly warnings: readonly string[];
 }
 
-const FIRST_LINE = /^@@cd ([A-Za-z0-9]+) probe 1@@$/m;
+const FIRST_LINE = /^@@cd ([A-Za-z0-9]+) probe 2@@$/m;
 
 /**
  * Splits the probe's output. The first header carries the run's nonce, and only headers

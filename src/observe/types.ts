@@ -37,12 +37,32 @@ export interface HostFile {
   readonly nodeUuid: string | null;
   /** The pid the file names (pid files only), null when empty or not a number. */
   readonly pid: number | null;
+  /** Device and inode (lstat): with uid and mtime, the identity a removal re-checks on the host. */
+  readonly device: number;
+  readonly inode: number;
+  /** What the name is (lstat): only a regular file is ever removed; a symlink is never followed. */
+  readonly type: 'regular' | 'symlink' | 'other';
   /** Octal mode, e.g. "600". */
   readonly mode: string;
   readonly uid: number;
   readonly owner: string;
   /** Modification time, seconds since the epoch. */
   readonly mtime: number;
+}
+
+/** The user the conductor runs as; its consoles' files are the only ones removed. See conductor-user.ts. */
+export interface ConductorUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly source: 'ironic-conductor process' | 'console processes' | 'default';
+  /** Why an earlier rule gave no answer (processes that disagree), one line each. */
+  readonly notes: readonly string[];
+}
+
+/** A directory whose pid and password files are looked at, and why it is trusted. See file-dirs.ts. */
+export interface FileDir {
+  readonly dir: string;
+  readonly source: 'inventory' | 'ironic.conf' | 'default' | 'console';
 }
 
 /** One console daemon instance for one node, as recognised from argv structure. */
@@ -102,7 +122,14 @@ export interface HostObservation {
   readonly settings: ConductorSettings & { readonly pidDir: string; readonly tempdir: string };
   readonly processes: readonly ProcessInfo[];
   readonly listeners: readonly ListenSocket[];
+  /** Pid and password files in `fileDirs` only; files elsewhere are ignored (a warning counts them). */
   readonly files: readonly HostFile[];
+  /** The directories files were taken from: configuration, defaults and the conductor user's consoles. */
+  readonly fileDirs: readonly FileDir[];
+  /** Who the conductor runs as: only files it owns are ever removed. */
+  readonly conductorUser: ConductorUser;
+  /** Where files were stat'ed: on the host, or inside the conductor's container (paths and owners as it sees them). */
+  readonly filesSeenIn: 'host' | 'container';
   readonly consoles: readonly ConsoleDaemon[];
   readonly orphans: readonly OrphanSession[];
   readonly unmanaged: readonly UnmanagedProcess[];

@@ -5,7 +5,8 @@
 import type { Finding } from '../compare/types.js';
 import type { DesiredState } from '../desire/types.js';
 import { assertNever } from '../errors.js';
-import type { HostScan } from '../observe/types.js';
+import type { HostFile, HostObservation, HostScan } from '../observe/types.js';
+import { removalVerdict } from '../compare/removable-file.js';
 import type { Action, KillAction } from './types.js';
 
 export interface ActionContext {
@@ -24,9 +25,14 @@ export function actionForFinding(finding: Finding, context: ActionContext): Acti
     case 'remove-file': {
       const path = finding.paths[0];
       if (finding.host === null || path === undefined) return { skip: 'file removal without a host or a path' };
-      const fileKind = path.endsWith('.pw') ? 'pw' : 'pid';
-      const expectPid = fileKind === 'pid' ? observedPid(context.scans, finding.host, path) : null;
-      return { action: { ...common, kind: 'remove-file', host: finding.host, path, fileKind, expectPid } };
+      const scanned = observedFile(context.scans, finding.host, path);
+      if (scanned === null) return { skip: `${path} is not in the scan of ${finding.host}` };
+      const verdict = removalVerdict(scanned.file, scanned.observation);
+      if (!verdict.removable) return { skip: `${path} is not removed: ${verdict.reason}` };
+      const fileKind = scanned.file.kind;
+      const expectPid = fileKind === 'pid' ? scanned.file.pid : null;
+      const { runAs, identity: expect } = verdict;
+      return { action: { ...common, kind: 'remove-file', host: finding.host, path, fileKind, expectPid, runAs, expect } };
     }
     case 'restart': {
       if (finding.nodeUuid === null) return { skip: 'restart without a node' };
@@ -65,12 +71,12 @@ function killAction(finding: Finding, common: CommonFields, scans: readonly Host
 
 type CommonFields = Pick<KillAction, 'id' | 'findingId' | 'findingKind' | 'nodeUuid'>;
 
-/** The pid a pid file held when it was observed (null: empty, garbage, or not seen). */
-function observedPid(scans: readonly HostScan[], host: string, path: string): number | null {
+/** The file as the host's scan saw it, with that scan's observation. */
+function observedFile(scans: readonly HostScan[], host: string, path: string): { file: HostFile; observation: HostObservation } | null {
   for (const scan of scans) {
     if (scan.host !== host || !scan.ok) continue;
     const file = scan.observation.files.find((f) => f.path === path);
-    if (file !== undefined) return file.pid;
+    if (file !== undefined) return { file, observation: scan.observation };
   }
   return null;
 }

@@ -2,6 +2,7 @@
  * A saved plan (`fix --plan-out FILE`, later `fix --plan FILE`). Reading one checks
  * every field and reports every problem at once, as `file:path: message`.
  */
+import type { FileIdentity } from '../compare/removable-file.js';
 import { FINDING_KINDS, type FindingKind, type ProcessRef } from '../compare/types.js';
 import { ConfigError } from '../errors.js';
 import { PLAN_SCHEMA } from './plan-fixes.js';
@@ -145,6 +146,8 @@ function readAction(r: Reader, raw: unknown, path: string): Action | null {
         path: r.string(o, 'path', path),
         expectPid: r.integerOrNull(o, 'expectPid', path, 2),
         fileKind: r.oneOf(o, 'fileKind', path, ['pid', 'pw'] as const),
+        runAs: readRunAs(r, o, path),
+        expect: readFileIdentity(r, o['expect'], `${path}.expect`),
       };
     case 'restart': {
       const nodeUuid = r.string(o, 'nodeUuid', path);
@@ -156,6 +159,29 @@ function readAction(r: Reader, raw: unknown, path: string): Action | null {
       r.problem(`${path}.kind`, 'must be one of kill, remove-file, restart, report');
       return null;
   }
+}
+
+/** A user name or sudo's `#uid`: it becomes `sudo -u <runAs>` on the host. */
+function readRunAs(r: Reader, o: Raw, path: string): string | null {
+  const runAs = r.stringOrNull(o, 'runAs', path);
+  if (runAs !== null && !/^([A-Za-z_][A-Za-z0-9_.-]*|#\d+)$/.test(runAs)) {
+    r.problem(`${path}.runAs`, 'must be a user name or #uid');
+    return null;
+  }
+  return runAs;
+}
+
+/** The scanned file's identity; every field a whole number (device and inode may be large). */
+function readFileIdentity(r: Reader, raw: unknown, path: string): FileIdentity {
+  const o = r.object(raw, path);
+  if (o === null) return { device: 0, inode: 0, uid: 0, mtime: 0 };
+  const field = (name: keyof FileIdentity): number => {
+    const value = o[name];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+    r.problem(`${path}.${name}`, 'must be a whole number from 0');
+    return 0;
+  };
+  return { device: field('device'), inode: field('inode'), uid: field('uid'), mtime: field('mtime') };
 }
 
 function readProcess(r: Reader, raw: unknown, path: string): ProcessRef | null {

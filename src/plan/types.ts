@@ -1,3 +1,4 @@
+import type { FileIdentity } from '../compare/removable-file.js';
 import type { FindingKind, ProcessRef } from '../compare/types.js';
 
 /** Kill a console tree on one host, after checking each pid's start time and argv still match. */
@@ -29,6 +30,10 @@ export interface RemoveFileAction {
   /** For pid files: remove only if it still names this pid (null: only if empty/garbage). */
   readonly expectPid: number | null;
   readonly fileKind: 'pid' | 'pw';
+  /** The user that owns the file; the removal runs as that user (null or 'root': as root). */
+  readonly runAs: string | null;
+  /** The file as scanned: the host-side check keeps the file unless it is still this one. */
+  readonly expect: FileIdentity;
   readonly findingId: string;
   readonly findingKind: FindingKind;
 }

@@ -12,10 +12,14 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `sudo -n [-u USER] ` when the host needs it; `-n` fails at once instead of waiting for a password. */
-export function sudoPrefix(host: HostSpec): string {
+/**
+ * `sudo -n [-u USER] ` when the host needs it; `-n` fails at once instead of waiting for a
+ * password. `asUser` (not root) runs the command as that user instead of `sudoUser`.
+ */
+export function sudoPrefix(host: HostSpec, asUser?: string): string {
   if (!host.sudo) return '';
-  return `sudo -n ${host.sudoUser === undefined ? '' : `-u ${shellQuote(host.sudoUser)} `}`;
+  const user = asUser !== undefined && asUser !== 'root' ? asUser : host.sudoUser;
+  return `sudo -n ${user === undefined ? '' : `-u ${shellQuote(user)} `}`;
 }
 
 /**
@@ -34,6 +38,5 @@ export function wrapForHost(host: HostSpec, script: string, where: 'host' | 'con
     where === 'conductor' && host.container !== undefined
       ? `${host.container.runtime} exec -i ${shellQuote(host.container.name)} `
       : '';
-  const sudo = host.sudo && asUser !== undefined && asUser !== 'root' ? `sudo -n -u ${shellQuote(asUser)} ` : sudoPrefix(host);
-  return { command: `${sudo}${container}sh -s`, stdin: script };
+  return { command: `${sudoPrefix(host, asUser)}${container}sh -s`, stdin: script };
 }

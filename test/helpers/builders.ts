@@ -177,6 +177,9 @@ export function buildPidFile(overrides: Partial<HostFile> & { dir?: string } = {
     kind: 'pid',
     nodeUuid,
     pid: 4242,
+    device: 2049,
+    inode: 131_000 + (nodeUuid === null ? 0 : Number.parseInt(nodeUuid.slice(0, 4), 16)),
+    type: 'regular',
     mode: '644',
     uid: 997,
     owner: 'ironic',
@@ -188,7 +191,8 @@ export function buildPidFile(overrides: Partial<HostFile> & { dir?: string } = {
 export function buildPwFile(overrides: Partial<HostFile> & { dir?: string } = {}): HostFile {
   const { dir = '/tmp', ...rest } = overrides;
   const nodeUuid = rest.nodeUuid === undefined ? uuidFor('node-1') : rest.nodeUuid;
-  return { ...buildPidFile({ nodeUuid, dir }), path: `${dir}/${nodeUuid ?? 'other'}.pw`, kind: 'pw', pid: null, mode: '600', ...rest };
+  const pidFile = buildPidFile({ nodeUuid, dir });
+  return { ...pidFile, path: `${dir}/${nodeUuid ?? 'other'}.pw`, kind: 'pw', pid: null, inode: pidFile.inode + 1, mode: '600', ...rest };
 }
 
 export function buildOrphan(overrides: Partial<OrphanSession> = {}): OrphanSession {
@@ -242,10 +246,15 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     buildPidFile({ nodeUuid: d.nodeUuid, path: d.pidFile, pid: d.containerPid ?? d.pid }),
     buildPwFile({ nodeUuid: d.nodeUuid, dir: settings.tempdir }),
   ]);
+  const files = [...(rest.files ?? uniqueByPath(derivedFiles)), ...extraFiles];
+  // By default every file's directory is trusted, as the probe's configured directories would be.
+  const fileDirs = rest.fileDirs ?? [...new Set([settings.tempdir, settings.pidDir, ...files.map((f) => f.path.slice(0, f.path.lastIndexOf('/')))])].map((dir) => ({ dir, source: 'ironic.conf' as const }));
   return {
     host,
     conductorName: host,
     bootId: 'c0ffee00-0000-4000-8000-000000000001',
+    conductorUser: { name: 'ironic', uid: 997, source: 'ironic-conductor process', notes: [] },
+    filesSeenIn: 'host',
     clockTicks: 100,
     observedAt: '2025-01-01T00:00:00.000Z',
     privileged: true,
@@ -257,7 +266,8 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     unmanaged,
     processes: [...(rest.processes ?? derivedProcesses), ...extraProcesses],
     listeners: [...(rest.listeners ?? derivedListeners), ...extraListeners],
-    files: [...(rest.files ?? uniqueByPath(derivedFiles)), ...extraFiles],
+    files,
+    fileDirs,
   };
 }
 

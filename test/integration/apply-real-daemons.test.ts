@@ -4,13 +4,14 @@
  * is ended by its pid in afterEach.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyDeps } from '../../src/apply/apply-plan.js';
 import type { ActionOutcome, ApplyEvent } from '../../src/apply/types.js';
 import { waitForConsole } from '../../src/apply/wait-for-console.js';
+import type { FileIdentity } from '../../src/compare/removable-file.js';
 import type { ProcessRef } from '../../src/compare/types.js';
 import { ConfigError } from '../../src/errors.js';
 import { DEFAULT_SSH } from '../../src/inventory/types.js';
@@ -74,6 +75,12 @@ function refOf(pid: number): ProcessRef {
 
 function killOf(started: StartedConsole, overrides: Partial<KillAction> = {}): KillAction {
   return buildKillAction({ nodeUuid: started.nodeUuid, processes: [refOf(started.pid)], pidFile: started.pidFile, ...overrides });
+}
+
+/** What a scan records about a file: the identity a removal re-checks on the host. */
+function identityOf(path: string): FileIdentity {
+  const st = statSync(path);
+  return { device: st.dev, inode: st.ino, uid: st.uid, mtime: Math.floor(st.mtimeMs / 1000) };
 }
 
 /** Starts an unrelated process (not a console) and tracks it for cleanup. */
@@ -166,7 +173,7 @@ describe('applyPlan kills real console trees through a local shell', () => {
     expect(kill).toMatchObject({ status: 'done', detail: expect.stringContaining('pid file kept') });
     expect(existsSync(otherFile)).toBe(true);
 
-    const [removal] = await apply([buildRemoveFileAction({ path: otherFile, expectPid: 3001 })]);
+    const [removal] = await apply([buildRemoveFileAction({ path: otherFile, expectPid: 3001, expect: identityOf(otherFile) })]);
     expect(removal).toMatchObject({ status: 'skipped', detail: `${otherFile}: kept (names-other-pid)` });
     expect(existsSync(otherFile)).toBe(true);
   });
@@ -180,10 +187,10 @@ describe('applyPlan kills real console trees through a local shell', () => {
     writeFileSync(garbage, 'not a pid\n');
     writeFileSync(credential, 'secret', { mode: 0o600 });
     const outcomes = await apply([
-      buildRemoveFileAction({ id: 'r1', path: stale, expectPid: 3001 }),
-      buildRemoveFileAction({ id: 'r2', path: garbage, expectPid: null }),
-      buildRemoveFileAction({ id: 'r3', path: credential, expectPid: null, fileKind: 'pw' }),
-      buildRemoveFileAction({ id: 'r4', path: live.pidFile, expectPid: live.pid }),
+      buildRemoveFileAction({ id: 'r1', path: stale, expectPid: 3001, expect: identityOf(stale) }),
+      buildRemoveFileAction({ id: 'r2', path: garbage, expectPid: null, expect: identityOf(garbage) }),
+      buildRemoveFileAction({ id: 'r3', path: credential, expectPid: null, fileKind: 'pw', expect: identityOf(credential) }),
+      buildRemoveFileAction({ id: 'r4', path: live.pidFile, expectPid: live.pid, expect: identityOf(live.pidFile) }),
       buildRemoveFileAction({ id: 'r5', path: join(dir, 'never-there.pid'), expectPid: 5 }),
     ]);
     expect(outcomes.map((o) => [o.actionId, o.status])).toEqual([['r1', 'done'], ['r2', 'done'], ['r3', 'done'], ['r4', 'skipped'], ['r5', 'done']]);

@@ -116,6 +116,12 @@ describe('buildRemoveFileCommand', () => {
     const lines = buildRemoveFileCommand(action).split('\n');
     expect(lines[0]).toBe(first);
     expect(lines).toContain('if rm -f -- "$F"; then echo REMOVED; else echo FAILED; fi');
+    // The path must still be the scanned regular file: never a symlink, same device, inode, owner, mtime.
+    expect(lines).toContain(`ID='${action.expect.device} ${action.expect.inode} ${action.expect.uid} ${action.expect.mtime}'`);
+    expect(lines).toContain('if [ -L "$F" ]; then echo "KEPT symlink"; exit 0; fi');
+    expect(lines).toContain(`S=$(stat -c '%d %i %u %Y' -- "$F" 2>/dev/null) || { echo "KEPT cannot-stat"; exit 0; }`);
+    expect(lines).toContain('[ "$S" = "$ID" ] || { echo "KEPT not-the-scanned-file"; exit 0; }');
+    expect(lines.indexOf('[ "$S" = "$ID" ] || { echo "KEPT not-the-scanned-file"; exit 0; }')).toBeLessThan(lines.indexOf('if rm -f -- "$F"; then echo REMOVED; else echo FAILED; fi'));
     expect(lines).toContain(`    case "$NL$L$NL" in *"$NL-L$F$NL"*|*"$NL--background=$F$NL"*) echo "KEPT in-use"; exit 0;; esac`);
   });
 });
@@ -160,6 +166,16 @@ describe('wrapForHost', () => {
     const host = buildHostSpec({ sudo: true, container: { runtime: 'docker', name: 'ironic_conductor' } });
     expect(wrapForHost(host, 'x', where).command).toBe(command);
     expect(wrapForHost(buildHostSpec({ sudo: false }), 'x', where).command).toBe('sh -s');
+  });
+
+  it.each([
+    { host: buildHostSpec({ sudo: true }), asUser: 'ironic', command: 'sudo -n -u ironic sh -s' },
+    { host: buildHostSpec({ sudo: true }), asUser: '#42422', command: "sudo -n -u '#42422' sh -s" },
+    { host: buildHostSpec({ sudo: true }), asUser: 'root', command: 'sudo -n sh -s' },
+    { host: buildHostSpec({ sudo: true, sudoUser: 'ops' }), asUser: undefined, command: 'sudo -n -u ops sh -s' },
+    { host: buildHostSpec({ sudo: false }), asUser: 'ironic', command: 'sh -s' },
+  ])('runs as $asUser: $command', ({ host, asUser, command }) => {
+    expect(wrapForHost(host, 'x', 'conductor', asUser).command).toBe(command);
   });
 });
 

@@ -13,7 +13,7 @@ function proc(pid: number, ppid: number, argv: readonly string[], overrides: Par
 }
 const ipmitool = (pid: number, ppid: number) => proc(pid, ppid, IPMITOOL.split(' '));
 function pidFile(pid: number | null, overrides: Partial<HostFile> = {}): HostFile {
-  return { path: PID_FILE, kind: 'pid', nodeUuid: NODE, pid, mode: '644', uid: 0, owner: 'root', mtime: 1, ...overrides };
+  return { path: PID_FILE, kind: 'pid', nodeUuid: NODE, pid, device: 1, inode: 2, type: 'regular', mode: '644', uid: 0, owner: 'root', mtime: 1, ...overrides };
 }
 function socket(port: number, pids: number[]): ListenSocket {
   return { family: 'ipv4', address: '192.0.2.10', port, pids };

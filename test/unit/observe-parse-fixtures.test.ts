@@ -138,9 +138,9 @@ describe('parseProbeOutput overrides and errors', () => {
     { what: 'no header', text: 'hello\n', message: /conductor-1.lab: probe output has no header/ },
     { what: 'cut short', text: fixture('root-ss').split('@@cd probe0 end@@')[0]!, message: /conductor-1.lab: probe output was cut short/ },
     {
-      what: 'a broken stat line',
-      text: fixture('root-ss').replace(/@@cd probe0 stat@@\n/, '@@cd probe0 stat@@\n12 (x) ? nonsense\n'),
-      message: /conductor-1.lab: malformed stat section/,
+      what: 'a stat section without one process (sed without -z)',
+      text: fixture('root-ss').replace(/@@cd probe0 stat@@\n[^@]*/, '@@cd probe0 stat@@\n\n'),
+      message: /conductor-1.lab: the probe read no process from \/proc \(it needs GNU sed with -z\)/,
     },
     {
       what: 'a broken meta section',
@@ -149,6 +149,14 @@ describe('parseProbeOutput overrides and errors', () => {
     },
   ])('throws an InternalError naming host and section on $what', ({ text, message }) => {
     expect(() => parseProbeOutput(text, buildHost())).toThrow(message);
+  });
+
+  it('drops a broken stat record with a warning naming host and record, and keeps the host', () => {
+    const text = fixture('root-ss').replace(/@@cd probe0 stat@@\n/, '@@cd probe0 stat@@\n/proc/4190001/stat\n4190001 (x) ? nonsense$\n');
+    const observation = parseProbeOutput(text, buildHost());
+    expect(observation.processes.some((p) => p.pid === 4190001)).toBe(false);
+    expect(observation.consoles.filter((c) => scenario.uuids.includes(c.nodeUuid))).toHaveLength(4);
+    expect(observation.warnings).toContain('conductor-1.lab: dropped an unreadable stat record: /proc/4190001/stat: 4190001 (x) ? nonsense');
   });
 
   it('ignores forged section headers (the nonce does not match)', () => {

@@ -79,6 +79,8 @@ export function buildRemoveFileAction(overrides: Partial<RemoveFileAction> = {})
     path: `/tmp/${NODE_1}.pid`,
     expectPid: 3001,
     fileKind: 'pid',
+    runAs: null,
+    expect: { device: 2049, inode: 131_001, uid: 0, mtime: 1_735_689_600 },
     findingId: `stale-pidfile:conductor-a:/tmp/${NODE_1}.pid`,
     findingKind: 'stale-pidfile',
     ...overrides,

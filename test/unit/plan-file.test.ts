@@ -6,7 +6,7 @@ import { buildKillAction, buildPlan, buildRemoveFileAction, buildRestartAction, 
 const full = buildPlan({
   actions: [
     buildKillAction({ processes: [socatRef(), socatRef({ pid: 3002, startTicks: 500_200 })] }),
-    buildRemoveFileAction({ expectPid: null, fileKind: 'pw', path: '/tmp/x.pw' }),
+    buildRemoveFileAction({ expectPid: null, fileKind: 'pw', path: '/tmp/x.pw', runAs: 'ironic' }),
     buildRestartAction({ expectedPort: null }),
     { kind: 'report', id: 'a4', host: null, nodeUuid: null, reason: 'port 10001 is held by nginx', findingId: 'port-conflict:-:10001', findingKind: 'port-conflict' },
   ],
@@ -55,6 +55,9 @@ describe('plan file', () => {
     { name: 'a kill without processes', edit: (p) => (p.actions[0].processes = []), problems: ['plan.json:actions[0].processes: must name at least one process'] },
     { name: 'pid 1 and a missing start time', edit: (p) => { p.actions[0].processes[1].pid = 1; delete p.actions[0].processes[1].startTicks; }, problems: ['plan.json:actions[0].processes[1].startTicks: must be a start time in clock ticks (an integer from 0)', 'plan.json:actions[0].processes[1].pid: must be a process id (an integer above 1)'] },
     { name: 'a bad file kind and expected pid', edit: (p) => { p.actions[1].fileKind = 'sock'; p.actions[1].expectPid = 'x'; }, problems: ['plan.json:actions[1].expectPid: must be an integer from 2, or null', 'plan.json:actions[1].fileKind: must be one of pid, pw'] },
+    { name: 'a removal without the scanned identity', edit: (p) => delete p.actions[1].expect, problems: ['plan.json:actions[1].expect: must be an object'] },
+    { name: 'a removal with a bad identity', edit: (p) => { p.actions[1].expect.inode = -1; p.actions[1].expect.mtime = '1'; }, problems: ['plan.json:actions[1].expect.inode: must be a whole number from 0', 'plan.json:actions[1].expect.mtime: must be a whole number from 0'] },
+    { name: 'a removal run as a shell word', edit: (p) => (p.actions[1].runAs = 'root; rm -rf /'), problems: ['plan.json:actions[1].runAs: must be a user name or #uid'] },
     { name: 'a restart without a node', edit: (p) => (p.actions[2].nodeUuid = null), problems: ['plan.json:actions[2].nodeUuid: must be a non-empty string'] },
     { name: 'duplicate ids', edit: (p) => (p.actions[3].id = 'a1'), problems: ['plan.json:actions[3].id: duplicate id a1'] },
     { name: 'a bad refusal', edit: (p) => (p.refusal = { reason: 'tired' }), problems: ['plan.json:refusal.reason: must be one of incomplete-desired-state, implausible-kill-share, max-kills', 'plan.json:refusal.message: must be a non-empty string'] },

@@ -11,6 +11,7 @@ import {
   buildNode,
   buildObservation,
   buildPidFile,
+  buildPwFile,
   buildScan,
   uuidFor,
 } from '../helpers/builders.js';
@@ -25,7 +26,12 @@ function fleet(daemonsEach = 2): HostScan[] {
       buildObservation({
         host,
         consoles: Array.from({ length: daemonsEach }, (_, i) => buildDaemon({ nodeUuid: uuidFor(`${host}-${i}`), port: 10100 + i })),
-        extraFiles: [buildPidFile({ nodeUuid: NODE_1, pid: 4321 }), buildPidFile({ nodeUuid: null, path: '/tmp/garbage.pid', pid: null })],
+        extraFiles: [
+          buildPidFile({ nodeUuid: NODE_1, pid: 4321 }),
+          buildPwFile({ nodeUuid: NODE_1 }),
+          buildPidFile({ nodeUuid: null, path: '/tmp/garbage.pid', pid: null }),
+          buildPwFile({ nodeUuid: NODE_2, uid: 1001, owner: 'mallory' }),
+        ],
       }),
     ),
   );
@@ -56,7 +62,6 @@ describe('planFixes: one action per finding, by its remedy', () => {
     { kind: 'port-mismatch', remedy: 'restart', expected: { kind: 'restart', host: 'conductor-a', nodeUuid: NODE_1, expectedPort: 10050 } },
     { kind: 'missing', remedy: 'restart', finding: { nodeUuid: NODE_2, host: null, port: null }, expected: { kind: 'restart', host: 'conductor-b', expectedPort: 10060 } },
     { kind: 'stale-pidfile', remedy: 'remove-file', expected: { kind: 'remove-file', path: `/tmp/${NODE_1}.pid`, expectPid: 4321, fileKind: 'pid' } },
-    { kind: 'stale-pidfile', remedy: 'remove-file', finding: { nodeUuid: null, paths: ['/tmp/garbage.pid'] }, expected: { kind: 'remove-file', expectPid: null, fileKind: 'pid' } },
     { kind: 'stray-credential', remedy: 'remove-file', finding: { paths: [`/tmp/${NODE_1}.pw`] }, expected: { kind: 'remove-file', path: `/tmp/${NODE_1}.pw`, expectPid: null, fileKind: 'pw' } },
     { kind: 'port-conflict', remedy: 'report', expected: { kind: 'report', reason: 'port-conflict on conductor-a' } },
     { kind: 'unmanaged', remedy: 'report', expected: { kind: 'report', reason: 'unmanaged on conductor-a' } },
@@ -69,6 +74,30 @@ describe('planFixes: one action per finding, by its remedy', () => {
     expect(result.skipped).toEqual([]);
     expect(result.actions).toHaveLength(1);
     expect(result.actions[0]).toMatchObject({ ...expected, id: 'a1', findingId: f.id, findingKind: kind });
+  });
+});
+
+describe('planFixes: file removals', () => {
+  it('carries the scanned identity of the file and runs as its owner', () => {
+    const result = plan([buildFinding({ kind: 'stale-pidfile', remedy: 'remove-file' })]);
+    const scanned = buildPidFile({ nodeUuid: NODE_1, pid: 4321 });
+    expect(result.actions[0]).toMatchObject({
+      kind: 'remove-file',
+      runAs: 'ironic',
+      expect: { device: scanned.device, inode: scanned.inode, uid: 997, mtime: scanned.mtime },
+    });
+  });
+
+  // Issue 10: only UUID-named files owned by the conductor's user are removed; main removed /tmp/garbage.pid.
+  it.each([
+    { what: 'a file not named <uuid>.pid', path: '/tmp/garbage.pid', reason: 'its name is not <node-uuid>.pid or .pw' },
+    { what: "another user's file", path: `/tmp/${NODE_2}.pw`, reason: "owned by mallory (uid 1001), not the conductor's user ironic (uid 997)" },
+    { what: 'a file the scan did not see', path: '/tmp/elsewhere.pid', reason: 'is not in the scan of conductor-a' },
+  ])('skips $what', ({ path, reason }) => {
+    const finding = buildFinding({ kind: 'stray-credential', remedy: 'remove-file', paths: [path] });
+    const result = plan([finding]);
+    expect(result.actions).toEqual([]);
+    expect(result.skipped[0]?.reason).toContain(reason);
   });
 });
 

@@ -1,0 +1,78 @@
+/**
+ * Reading what `sed -z -s -n -e 1F -e 'l 0' /proc/[0-9]*\/FILE` printed (after NULs became
+ * newlines): per file, its name on a line of its own, then each NUL-ended element escaped
+ * by sed's `l` and ended by `$`. An element line always ends in `$` and a name line never
+ * does, so no element, whatever it holds, can start a record.
+ */
+
+/** One file's elements, unescaped. */
+export interface EscapedRecord {
+  readonly pid: number;
+  readonly elements: readonly string[];
+}
+
+export interface EscapedRecords {
+  readonly records: ReadonlyMap<number, EscapedRecord>;
+  /** Lines that fit no record, each escaped and cut for a warning. */
+  readonly dropped: readonly string[];
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92 };
+
+/** Undoes sed's `l` escaping (`\\n`, `\\\\`, `\\ooo`); bytes are read as UTF-8 like the rest of the output. */
+export function unescapeSedLine(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i] as string;
+    if (char !== '\\') {
+      bytes.push(...Buffer.from(char, 'utf8'));
+      continue;
+    }
+    const next = text[i + 1] ?? '';
+    const octal = /^[0-7]{3}/.exec(text.slice(i + 1, i + 4));
+    if (octal !== null) {
+      bytes.push(Number.parseInt(octal[0], 8));
+      i += 3;
+    } else if (SIMPLE_ESCAPES[next] !== undefined) {
+      bytes.push(SIMPLE_ESCAPES[next] as number);
+      i += 1;
+    } else {
+      bytes.push(92);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Host text made safe for a one-line warning: control bytes escaped, cut to `max` characters. */
+export function describeHostText(text: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = JSON.stringify(text).slice(1, -1).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+/**
+ * Splits one section into records by `/proc/PID/<file>` lines (file: `stat`, `cmdline`).
+ * With `cutAt`, a line of exactly that many bytes without its `$` is an element the probe
+ * cut short; it is kept as cut.
+ */
+export function parseEscapedRecords(body: string, file: string, cutAt?: number): EscapedRecords {
+  const name = new RegExp(`^/proc/(\\d+)/${file}$`);
+  const records = new Map<number, { pid: number; elements: string[] }>();
+  const dropped: string[] = [];
+  let current: { pid: number; elements: string[] } | null = null;
+  for (const line of body.split('\n')) {
+    if (line === '') continue;
+    const header = name.exec(line);
+    if (header !== null) {
+      current = { pid: Number(header[1]), elements: [] };
+      records.set(current.pid, current);
+    } else if (line.endsWith('$') && current !== null) {
+      current.elements.push(unescapeSedLine(line.slice(0, -1)));
+    } else if (cutAt !== undefined && Buffer.byteLength(line) === cutAt && current !== null) {
+      current.elements.push(unescapeSedLine(line));
+    } else {
+      dropped.push(describeHostText(line));
+    }
+  }
+  return { records, dropped };
+}
