@@ -89,7 +89,7 @@ describe('adversarial: Ironic answers that lie or leave things out', () => {
       expect(host.alive(consoles.get(hidden)!.pid), fix.stderr).toBe(true);
       expect(host.alive(consoles.get(flaky)!.pid), fix.stderr).toBe(true);
       expect(host.alive(consoles.get(gone)!.pid), fix.stderr).toBe(false);
-      expect(fix.stderr).toMatch(new RegExp(`skip.*${hidden}.*Ironic still knows the node`, 'i'));
+      expect(fix.stderr).toMatch(new RegExp(`skipped.*not killed: node ${hidden}: Ironic still knows the node`));
       expect(fix.stderr).toMatch(new RegExp(`skip.*${flaky}.*503`, 'i'));
       expect(ironic.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/v1/nodes/${gone}`))).toBe(true);
     }, 60_000);
