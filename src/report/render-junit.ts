@@ -71,7 +71,7 @@ function fleetCases(meta: RenderMeta, findings: readonly Finding[], ironicError:
   const error = meta.error ?? ironicError;
   const api: Case =
     error !== undefined && error !== null
-      ? { name: 'ironic-api', body: [`<error${attrs({ type: 'api', message: `Ironic could not be read: ${error}` })}/>`], failures: 0, errors: 1, skipped: 0 }
+      ? { name: 'ironic-api', body: [`<error${attrs({ type: 'api', message: error })}/>`], failures: 0, errors: 1, skipped: 0 }
       : { name: 'ironic-api', body: [], failures: 0, errors: 0, skipped: 0 };
   const kinds = [...new Set(findings.map((f) => f.kind))];
   return [api, ...kinds.map((kind) => checkCase(kind, findings.filter((f) => f.kind === kind)))];
