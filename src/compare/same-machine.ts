@@ -28,17 +28,23 @@ export function sameMachine(a: HostObservation, b: HostObservation): boolean {
   return common >= MIN_COMMON && common * 2 >= Math.min(keysA.size, keysB.size);
 }
 
+/** Two conductors Ironic knows by different names are two conductors, even on one machine. */
+function sameConductor(a: HostLike, b: HostLike): boolean {
+  return a.ironicName === null || b.ironicName === null || a.ironicName === b.ironicName;
+}
+
 /**
  * Inventory names that reach a machine another name already reached → that name. The
  * machine is compared once, under the first name whose conductor Ironic knows, else the
- * first name in scan order. Pure.
+ * first name in scan order. Entries that Ironic knows as different conductors are kept
+ * apart (one machine running two conductors). Pure.
  */
 export function findSameMachines(hosts: readonly HostLike[]): Map<string, string> {
   const groups: HostLike[][] = [];
   for (const host of hosts) {
     if (host.observation === null) continue;
     const observation = host.observation;
-    const group = groups.find((g) => g[0]?.observation !== null && sameMachine(g[0]!.observation!, observation));
+    const group = groups.find((g) => g.every((other) => sameConductor(other, host)) && sameMachine(g[0]!.observation!, observation));
     if (group === undefined) groups.push([host]);
     else group.push(host);
   }

@@ -100,6 +100,13 @@ describe('compareFleet: names Ironic gives conductors and nodes', () => {
     expect(report.findings[0]?.message).toBe('10.0.0.1 is the same machine as conductor-a (same boot and processes): compared once, as conductor-a');
   });
 
+  it('one machine that Ironic knows as two conductors stays two hosts', () => {
+    const machine = { bootId: 'b00t', extraProcesses: system(100) };
+    const hosts = [buildObservation({ host: 'a', ...machine }), buildObservation({ host: 'b', ...machine })];
+    expect(findSameMachines(hosts.map((o) => ({ host: o.host, ironicName: o.host, observation: o })))).toEqual(new Map());
+    expect(findSameMachines(hosts.map((o) => ({ host: o.host, ironicName: o.host === 'a' ? 'a' : null, observation: o })))).toEqual(new Map([['b', 'a']]));
+  });
+
   it('two PID namespaces on one kernel share the boot but not the processes: two machines', () => {
     const a = buildObservation({ host: 'a', bootId: 'b00t', extraProcesses: system(100) });
     const b = buildObservation({ host: 'b', bootId: 'b00t', extraProcesses: system(900) });
