@@ -86,7 +86,7 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
     for (const action of actions) {
       if (timedOut) return;
       await runRecorded(journal, action, async () => {
-        if (action.kind !== 'kill') return runRemoveFile(shell, action, timeoutMs);
+        if (action.kind !== 'kill') return feedsLiveConsole(action, actions, journal) ?? runRemoveFile(shell, action, timeoutMs);
         const unproven = await unknownNodeStillKnown(action, deps);
         return unproven ?? runKill(shell, action, timeoutMs, deps.kill ?? {});
       });
@@ -124,6 +124,13 @@ async function unknownNodeStillKnown(action: KillAction, deps: ApplyDeps): Promi
   if (action.nodeUuid === null) return { status: 'skipped', detail: 'not killed: no node uuid to ask Ironic about', killed: [] };
   const check = await deps.ironic.checkNodeGone(action.nodeUuid);
   return check.gone ? null : { status: 'skipped', detail: `not killed: node ${action.nodeUuid}: ${check.reason}`, killed: [] };
+}
+
+/** A credential file stays while a kill of its node's console on this host did not happen: the console still reads it. */
+function feedsLiveConsole(action: RemoveFileAction, actions: readonly HostAction[], journal: ActionJournal): OutcomeBody | null {
+  if (action.fileKind !== 'pw' || action.nodeUuid === null) return null;
+  const kept = actions.find((a) => a.kind === 'kill' && a.nodeUuid === action.nodeUuid && journal.outcome(a.id)?.status !== 'done');
+  return kept === undefined ? null : { status: 'skipped', detail: `not removed: the kill of node ${action.nodeUuid}'s console here did not run, and the console reads this file`, killed: [] };
 }
 
 async function runRecorded(journal: ActionJournal, action: Action, run: () => Promise<OutcomeBody>): Promise<void> {

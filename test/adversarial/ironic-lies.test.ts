@@ -89,10 +89,14 @@ describe('adversarial: Ironic answers that lie or leave things out', () => {
       expect(host.alive(consoles.get(hidden)!.pid), fix.stderr).toBe(true);
       expect(host.alive(consoles.get(flaky)!.pid), fix.stderr).toBe(true);
       expect(host.alive(consoles.get(gone)!.pid), fix.stderr).toBe(false);
+      // The credential files of the consoles left running stay: they still read them.
+      expect(host.exists(host.pwFile(hidden))).toBe(true);
+      expect(host.exists(host.pwFile(flaky))).toBe(true);
+      expect(host.exists(host.pwFile(gone))).toBe(false);
       expect(fix.stderr).toMatch(new RegExp(`skipped.*not killed: node ${hidden}: Ironic still knows the node`));
       expect(fix.stderr).toMatch(new RegExp(`skip.*${flaky}.*503`, 'i'));
       expect(ironic.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/v1/nodes/${gone}`))).toBe(true);
-    }, 60_000);
+    }, 120_000);
   });
 
   describe('names mean the same conductor (item 5)', () => {
