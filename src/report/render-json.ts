@@ -25,7 +25,9 @@
  *   "findings": [ {
  *     "id": "<kind>:<host>:<node uuid|pid|path>",  stable within one scan
  *     "kind": wrong-host|console-disabled|unknown-node|duplicate|port-mismatch|missing|
- *             orphan-session|stale-pidfile|stray-credential|port-conflict|unmanaged|unreachable,
+ *             orphan-session|stale-pidfile|stray-credential|port-conflict|unmanaged|unreachable|
+ *             owner-unknown (nodes without Ironic's conductor field; host null)|
+ *             unknown-conductor (a host Ironic does not know)|host-alias (a second name for a machine),
  *     "severity": critical|warning|info,
  *     "host": string|null, "node_uuid": string|null, "node_name": string|null,
  *     "port": number|null, "pids": [number],
