@@ -46,7 +46,7 @@ export async function startCliHost(conductorHost: string): Promise<CliHost> {
     const result = spawnSync(
       'ssh',
       ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command],
-      { encoding: 'utf8', timeout: 10_000 },
+      { encoding: 'utf8', timeout: 30_000 },
     );
     if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
     return result.stdout;
