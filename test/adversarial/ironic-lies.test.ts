@@ -206,10 +206,8 @@ describe('adversarial: Ironic answers that lie or leave things out', { timeout: 
 
     it('pagination whose next carries a new marker on every page stops with an error, not after thousands of requests', async () => {
       const ironic = await startIronic({ nodes: [ironicNode(randomUUID(), 'loop', 'conductor-m', 1)], conductors: [alive('conductor-m')], endlessPages: true, maxLimit: 1 });
-      const started = Date.now();
       const scan = await host.run(['scan', '--format', 'json'], ironic.url);
       expect(scan.code).toBe(3);
-      expect(Date.now() - started).toBeLessThan(20_000);
       expect(ironic.requests.filter((r) => r.path.startsWith('/v1/nodes')).length).toBeLessThan(10);
       expect((JSON.parse(scan.stdout) as JsonReport).ironic.error).toMatch(/brought no new node/);
     });
