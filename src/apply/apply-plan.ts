@@ -17,7 +17,8 @@ import type { ActionOutcome, ApplyEvent } from './types.js';
 
 export interface ApplyDeps {
   readonly shellFor: (host: string) => Promise<RemoteShell>;
-  readonly ironic: Pick<DesiredStateSource, 'restartConsole'>;
+  /** Restarts, and the 404 check before killing the console of a node Ironic did not list. */
+  readonly ironic: Pick<DesiredStateSource, 'restartConsole' | 'checkNodeGone'>;
   readonly audit?: Pick<AuditStore, 'recordIntent' | 'recordOutcome'> | undefined;
   readonly runId?: number | undefined;
   readonly onEvent?: (event: ApplyEvent) => void;
@@ -84,9 +85,11 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
     }
     for (const action of actions) {
       if (timedOut) return;
-      await runRecorded(journal, action, () =>
-        action.kind === 'kill' ? runKill(shell, action, timeoutMs, deps.kill ?? {}) : runRemoveFile(shell, action, timeoutMs),
-      );
+      await runRecorded(journal, action, async () => {
+        if (action.kind !== 'kill') return feedsLiveConsole(action, actions, journal) ?? runRemoveFile(shell, action, timeoutMs);
+        const unproven = await unknownNodeStillKnown(action, deps);
+        return unproven ?? runKill(shell, action, timeoutMs, deps.kill ?? {});
+      });
     }
   };
   let timer: NodeJS.Timeout | undefined;
@@ -109,6 +112,25 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
       killed: [],
     });
   }
+}
+
+/**
+ * A node missing from Ironic's list is not proof that it is gone (lists hide child and
+ * self-parented nodes; a proxy may cut them short): its console is killed only when
+ * `GET /v1/nodes/<uuid>` answers 404 now. Anything else skips the kill, saying why.
+ */
+async function unknownNodeStillKnown(action: KillAction, deps: ApplyDeps): Promise<OutcomeBody | null> {
+  if (action.findingKind !== 'unknown-node') return null;
+  if (action.nodeUuid === null) return { status: 'skipped', detail: 'not killed: no node uuid to ask Ironic about', killed: [] };
+  const check = await deps.ironic.checkNodeGone(action.nodeUuid);
+  return check.gone ? null : { status: 'skipped', detail: `not killed: node ${action.nodeUuid}: ${check.reason}`, killed: [] };
+}
+
+/** A credential file stays while a kill of its node's console on this host did not happen: the console still reads it. */
+function feedsLiveConsole(action: RemoveFileAction, actions: readonly HostAction[], journal: ActionJournal): OutcomeBody | null {
+  if (action.fileKind !== 'pw' || action.nodeUuid === null) return null;
+  const kept = actions.find((a) => a.kind === 'kill' && a.nodeUuid === action.nodeUuid && journal.outcome(a.id)?.status !== 'done');
+  return kept === undefined ? null : { status: 'skipped', detail: `not removed: the kill of node ${action.nodeUuid}'s console here did not run, and the console reads this file`, killed: [] };
 }
 
 async function runRecorded(journal: ActionJournal, action: Action, run: () => Promise<OutcomeBody>): Promise<void> {

@@ -35,7 +35,7 @@ function wrongHost(context: FleetContext, host: HostContext, observation: HostOb
   const evidence = daemonEvidence(observation, daemon);
   // A daemon nothing manages: no alive conductor owns the node, or Ironic still maps it to
   // this host's dead conductor. A warning: no live copy elsewhere competes for the BMC.
-  const unmanaged = (message: string, why: string): Finding =>
+  const unmanaged = (message: string, why: string, remedy: 'kill' | 'report' = 'kill'): Finding =>
     makeFinding({
       ...base,
       kind: 'wrong-host',
@@ -45,20 +45,23 @@ function wrongHost(context: FleetContext, host: HostContext, observation: HostOb
       expected: null,
       message: `console of node ${label} runs on ${host.host}, ${message}`,
       evidence: [...evidence, why],
-      remedy: 'kill',
+      remedy,
     });
-  if (owner.conductor === null) {
+  if (owner.conductor === null || owner.conductor === undefined) {
+    // Nothing else can serve the node: killing this console would leave it none.
     return unmanaged(
-      `but no alive conductor of group "${node.conductorGroup}" owns the node`,
+      `but no alive conductor of group "${node.conductorGroup}" owns the node: its only console is kept`,
       `Ironic's conductor for the node is null: no alive conductor in group "${node.conductorGroup}"`,
+      'report',
     );
   }
-  if (owner.conductor === host.conductorName) {
-    return unmanaged(`whose conductor ${host.conductorName} is dead`, `conductor ${host.conductorName} is listed with alive: false`);
+  if (owner.conductor === host.ironicName) {
+    return unmanaged(`whose conductor ${owner.conductor} is dead`, `conductor ${owner.conductor} is listed with alive: false`);
   }
   const ownerName = owner.host?.host ?? owner.conductor;
   const ownerEvidence: string[] = [`Ironic maps the node to conductor ${owner.conductor}`];
-  if (host.conductorAlive === false) ownerEvidence.push(`this host's conductor ${host.conductorName} is dead (alive: false)`);
+  if (host.conductorAlive === false) ownerEvidence.push(`this host's conductor ${host.ironicName ?? host.conductorName} is dead (alive: false)`);
+  if (host.ironicName === null) ownerEvidence.push(`this host's conductor ${host.conductorName} is not known to Ironic, but the owner runs the node's console`);
   if (owner.host === null) ownerEvidence.push(`conductor ${owner.conductor} is not in the inventory: whether its console runs cannot be checked`);
   else if (owner.host.observation === null) ownerEvidence.push(`owner host ${owner.host.host} could not be scanned: its console is unknown`);
   else {
@@ -131,6 +134,17 @@ function ownedDaemons(host: HostContext, observation: HostObservation, node: Des
   return findings;
 }
 
+/**
+ * On a host whose conductor Ironic does not know, a console is only called a stray when
+ * its owner, another machine, is seen running the node's console: otherwise the host may
+ * be the owner under a name that was not matched.
+ */
+function runsOnOwnerElsewhere(context: FleetContext, host: HostContext, node: DesiredNode): boolean {
+  const owner = ownerOf(context, node).host;
+  if (owner === null || owner.host === host.host || owner.observation === null || owner.conductorAlive === false) return false;
+  return liveDaemons(owner.observation).some((d) => d.nodeUuid === node.uuid);
+}
+
 /** Findings about the live daemons of one scanned host: whose are they, and are they right. */
 export function compareHostDaemons(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
   const byNode = new Map<string, ConsoleDaemon[]>();
@@ -167,8 +181,12 @@ export function compareHostDaemons(context: FleetContext, host: HostContext, obs
           }),
         );
       }
+    } else if (node.conductor === undefined) {
+      continue; // owner unknown: said once for the fleet (owner-unknown), no verdict here
     } else if (ownsNode(host, node)) {
       findings.push(...ownedDaemons(host, observation, node, daemons));
+    } else if (host.ironicName === null && !runsOnOwnerElsewhere(context, host, node)) {
+      continue; // said once for the host (unknown-conductor)
     } else {
       for (const daemon of daemons) findings.push(wrongHost(context, host, observation, node, daemon));
     }

@@ -74,13 +74,17 @@ function strayCredential(context: FleetContext, host: HostContext, observation: 
   let dependsOn: readonly string[] = [];
   if (node === undefined) {
     why = `node ${uuid} is not in Ironic's node list`;
+  } else if (node.conductor === undefined || (host.ironicName === null && node.consoleEnabled)) {
+    return null; // owner unknown, or this host unknown to Ironic: no verdict that depends on the owner
+  } else if (node.conductor === null && running.length > 0) {
+    return null; // feeds the node's only console (nothing owns the node)
   } else if (!ownsNode(host, node)) {
     const owner = ownerOf(context, node);
     why =
       owner.conductor === null
         ? `no alive conductor of group "${node.conductorGroup}" owns the node`
-        : owner.conductor === host.conductorName
-          ? `this host's conductor ${host.conductorName} is dead`
+        : owner.conductor === host.ironicName
+          ? `this host's conductor ${owner.conductor} is dead`
           : `Ironic maps the node to ${owner.conductor}`;
     // The file feeds a running console here; removing it waits for the same proof as killing it.
     if (running.length > 0 && owner.host !== null && owner.host.host !== host.host) dependsOn = [owner.host.host];

@@ -4,10 +4,12 @@ import type { HostScan } from '../observe/types.js';
 import { compareHostDaemons } from './compare-daemons.js';
 import { compareHostFiles } from './compare-files.js';
 import { compareOrphans, compareUnmanaged, compareUnreachable } from './compare-host-processes.js';
+import { compareHostAlias, compareOwnerUnknown, compareUnknownConductor } from './compare-names.js';
 import { compareOwnedNodes } from './compare-owned-nodes.js';
 import { buildFleetContext, liveDaemons } from './fleet-context.js';
+import { findSameMachines } from './same-machine.js';
 import { sortFindings, uniqueIds } from './sort-findings.js';
-import type { Finding, FleetReport } from './types.js';
+import type { Finding, FleetReport, ObservedConsole } from './types.js';
 
 export { exitCodeFor } from './exit-code.js';
 export { filterReport, type ReportFilters } from './filter-report.js';
@@ -43,16 +45,22 @@ function noteZombies(findings: readonly Finding[], scans: readonly HostScan[]): 
  */
 export function compareFleet(input: CompareInput): FleetReport {
   const context = buildFleetContext(input);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...compareOwnerUnknown(context)];
   for (const scan of input.scans) {
     if (!scan.ok) {
       findings.push(compareUnreachable(scan));
+      continue;
+    }
+    const alias = context.aliases.get(scan.host);
+    if (alias !== undefined) {
+      findings.push(compareHostAlias(scan.host, alias));
       continue;
     }
     const host = context.hosts.get(scan.host);
     if (host === undefined) continue;
     const observation = scan.observation;
     findings.push(
+      ...compareUnknownConductor(context, host),
       ...compareHostDaemons(context, host, observation),
       ...compareOwnedNodes(context, host, observation),
       ...compareHostFiles(context, host, observation),
@@ -60,13 +68,38 @@ export function compareFleet(input: CompareInput): FleetReport {
       ...compareUnmanaged(host, observation),
     );
   }
-  const ok = input.scans.filter((s): s is HostScan & { ok: true } => s.ok);
+  const machines = okScans(input.scans).filter((s) => !context.aliases.has(s.host));
   return {
     findings: sortFindings(uniqueIds(noteZombies(findings, input.scans))),
-    hostsScanned: ok.length,
-    hostsUnreachable: input.scans.length - ok.length,
+    hostsScanned: okScans(input.scans).length,
+    hostsUnreachable: input.scans.length - okScans(input.scans).length,
     nodesSeen: input.desired.nodes.length,
-    consolesSeen: ok.reduce((sum, s) => sum + liveDaemons(s.observation).length, 0),
+    consolesSeen: machines.reduce((sum, s) => sum + liveDaemons(s.observation).length, 0),
     nodesConsoleEnabled: input.desired.nodes.filter((n) => n.consoleEnabled).length,
+  };
+}
+
+function okScans(scans: readonly HostScan[]): (HostScan & { ok: true })[] {
+  return scans.filter((s): s is HostScan & { ok: true } => s.ok);
+}
+
+/**
+ * What can be said when Ironic could not be read: which hosts could not be scanned, and
+ * which consoles were seen, with no verdict about any of them. Pure.
+ */
+export function compareWithoutDesired(scans: readonly HostScan[], ironicError: string): FleetReport {
+  const aliases = findSameMachines(okScans(scans).map((s) => ({ host: s.host, ironicName: null, observation: s.observation })));
+  const ok = okScans(scans).filter((s) => !aliases.has(s.host));
+  const observed: ObservedConsole[] = ok.flatMap((s) =>
+    liveDaemons(s.observation).map((d) => ({ host: s.host, nodeUuid: d.nodeUuid, type: d.type, pid: d.pid, port: d.port })),
+  );
+  return {
+    findings: sortFindings(scans.flatMap((s) => (s.ok ? [] : [compareUnreachable(s)]))),
+    hostsScanned: okScans(scans).length,
+    hostsUnreachable: scans.length - okScans(scans).length,
+    nodesSeen: 0,
+    consolesSeen: observed.length,
+    ironicError,
+    observed,
   };
 }

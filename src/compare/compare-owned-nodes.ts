@@ -8,7 +8,7 @@ import type { Finding } from './types.js';
 function missing(host: HostContext, node: DesiredNode): Finding {
   const active = node.provisionState === 'active';
   const evidence = [
-    `console_enabled is true and Ironic maps the node to ${host.conductorName}, which is alive`,
+    `console_enabled is true and Ironic maps the node to ${host.ironicName ?? host.conductorName}, which is alive`,
     `no live console daemon for node ${node.uuid} on ${host.host}`,
   ];
   if (node.maintenance) evidence.push('the node is in maintenance: reported as a warning');
@@ -83,7 +83,8 @@ function portConflict(host: HostContext, observation: HostObservation, node: Des
 export function compareOwnedNodes(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
   const live = liveDaemons(observation);
   const findings: Finding[] = [];
-  for (const node of context.nodesByConductor.get(host.conductorName) ?? []) {
+  if (host.ironicName === null) return findings;
+  for (const node of context.nodesByConductor.get(host.ironicName) ?? []) {
     if (!node.consoleEnabled || !ownsNode(host, node)) continue;
     const own = live.filter((d) => d.nodeUuid === node.uuid);
     if (own.length === 0) findings.push(missing(host, node));

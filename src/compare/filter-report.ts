@@ -35,6 +35,8 @@ export function filterReport(
   );
 
   const keep = (f: Finding): boolean => {
+    // What Ironic left out holds for every subset of the fleet: never filtered away.
+    if (f.kind === 'owner-unknown') return true;
     if (active(filters.hosts) && (f.host === null || !filters.hosts.includes(f.host))) return false;
     if (wantedNodes !== null) {
       const byUuid = f.nodeUuid !== null && (wantedUuids.has(f.nodeUuid) || wantedNodes.has(f.nodeUuid));

@@ -18,4 +18,7 @@ export const SEVERITIES_BY_KIND: Readonly<Record<FindingKind, readonly Severity[
   'port-conflict': ['critical'],
   unmanaged: ['info'],
   unreachable: ['critical'],
+  'owner-unknown': ['warning'],
+  'unknown-conductor': ['warning'],
+  'host-alias': ['info'],
 };

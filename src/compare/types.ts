@@ -12,6 +12,9 @@ export const FINDING_KINDS = [
   'port-conflict',
   'unmanaged',
   'unreachable',
+  'owner-unknown',
+  'unknown-conductor',
+  'host-alias',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -68,4 +71,21 @@ export interface FleetReport {
   readonly consolesSeen: number;
   /** Nodes whose console Ironic says is enabled (optional: reports built without a desired state omit it). */
   readonly nodesConsoleEnabled?: number;
+  /**
+   * Why Ironic could not be read, when it could not: then no console verdict is given,
+   * `findings` hold only what needs no Ironic (unreachable hosts), `nodesSeen` is 0 and
+   * `observed` lists the consoles seen.
+   */
+  readonly ironicError?: string;
+  /** The live consoles seen, listed when Ironic could not be read. */
+  readonly observed?: readonly ObservedConsole[];
+}
+
+/** A console daemon seen on a host, without any verdict about it. */
+export interface ObservedConsole {
+  readonly host: string;
+  readonly nodeUuid: string;
+  readonly type: 'socat' | 'shellinabox';
+  readonly pid: number;
+  readonly port: number;
 }

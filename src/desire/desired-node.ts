@@ -20,6 +20,17 @@ function optionalString(value: unknown): string | null {
   return typeof value === 'string' && value !== '' && !REDACTED.test(value) ? value : null;
 }
 
+/**
+ * The node's `conductor` field: a name, null when Ironic says none, undefined when the
+ * field is absent or unreadable (missing is not none).
+ */
+function conductorField(raw: Raw): string | null | undefined {
+  if (!('conductor' in raw)) return undefined;
+  const value = raw['conductor'];
+  if (value === null) return null;
+  return typeof value === 'string' && value !== '' && !REDACTED.test(value) ? value : undefined;
+}
+
 /** One node of `GET /v1/nodes` as the compare stage needs it. Pure; throws ApiError on a malformed node. */
 export function toDesiredNode(raw: unknown, where: string): DesiredNode {
   if (!isRecord(raw) || typeof raw['uuid'] !== 'string') {
@@ -32,7 +43,7 @@ export function toDesiredNode(raw: unknown, where: string): DesiredNode {
     name: optionalString(raw['name']),
     consoleEnabled: raw['console_enabled'] === true,
     consoleInterface: optionalString(raw['console_interface']),
-    conductor: optionalString(raw['conductor']),
+    conductor: conductorField(raw),
     conductorGroup: typeof raw['conductor_group'] === 'string' ? raw['conductor_group'] : '',
     provisionState: optionalString(raw['provision_state']),
     maintenance: raw['maintenance'] === true,

@@ -3,8 +3,10 @@ import type { CloudConfig } from './cloud-config-types.js';
 import { restartConsoleState, setConsoleState, type ConsoleTiming } from './console-writes.js';
 import type { HttpRequest, HttpResponse } from './http-request.js';
 import { openIronicSession, type IronicSession } from './ironic-session.js';
+import { checkNodeGone } from './node-gone.js';
 import { readDesiredState } from './read-desired-state.js';
-import type { DesiredStateSource } from './types.js';
+import { describeError } from '../errors.js';
+import type { DesiredStateSource, NodeGoneCheck } from './types.js';
 
 export interface IronicClientOptions {
   /** Per HTTP request (default: the config's `timeout`, else 30 s). */
@@ -48,5 +50,14 @@ export function createIronicClient(config: CloudConfig, options: IronicClientOpt
     readDesiredState: async () => readDesiredState(await open()),
     setConsole: async (nodeUuid, enabled) => setConsoleState(await open(), nodeUuid, enabled, timing),
     restartConsole: async (nodeUuid) => restartConsoleState(await open(), nodeUuid, timing),
+    checkNodeGone: async (nodeUuid): Promise<NodeGoneCheck> => {
+      let current: IronicSession;
+      try {
+        current = await open();
+      } catch (error) {
+        return { gone: false, reason: `could not ask Ironic about the node: ${describeError(error)}` };
+      }
+      return checkNodeGone(current, nodeUuid);
+    },
   };
 }

@@ -4,8 +4,13 @@ export interface DesiredNode {
   readonly name: string | null;
   readonly consoleEnabled: boolean;
   readonly consoleInterface: string | null;
-  /** `[DEFAULT]host` of the conductor the hash ring maps the node to; null when none. */
-  readonly conductor: string | null;
+  /**
+   * `[DEFAULT]host` of the conductor the hash ring maps the node to (`host:port` when the
+   * conductor's `[json_rpc]port` is not the default). Null: Ironic says no alive conductor
+   * of the node's group serves it. Undefined: the answer had no `conductor` field (a proxy
+   * or an older API dropped it), so the owner is unknown, never "none".
+   */
+  readonly conductor: string | null | undefined;
   readonly conductorGroup: string;
   readonly provisionState: string | null;
   readonly maintenance: boolean;
@@ -45,4 +50,12 @@ export interface DesiredStateSource {
   setConsole(nodeUuid: string, enabled: boolean): Promise<void>;
   /** Disable, wait, enable, wait. */
   restartConsole(nodeUuid: string): Promise<void>;
+  /**
+   * Asks Ironic for the node itself (`GET /v1/nodes/<uuid>`, never a list: lists hide
+   * child and self-parented nodes). Only a 404 proves the node is gone.
+   */
+  checkNodeGone(nodeUuid: string): Promise<NodeGoneCheck>;
 }
+
+/** Whether Ironic answered 404 for a node, and if not, why the node cannot be called gone. */
+export type NodeGoneCheck = { readonly gone: true } | { readonly gone: false; readonly reason: string };

@@ -7,21 +7,27 @@
  *   "version": "0.1.0",                    console-doctor's version
  *   "started_at": ISO 8601, "finished_at": ISO 8601, "duration_ms": number,
  *   "ironic": { "endpoint": string|null, "api_version": string|null, "error": string|null },
+ *                                          error set: Ironic could not be read, and no console got a verdict
  *   "exit_code": 0|1|2|3,                  0 clean, 1 warnings, 2 critical, 3 unknown (unreachable host or Ironic error)
  *   "summary": {
  *     "hosts_scanned": number,             hosts that answered
  *     "hosts_unreachable": number,
- *     "nodes": number,                     nodes Ironic lists
+ *     "verdict": clean|findings|partial|unknown,   unknown: Ironic could not be read (no verdict at all);
+ *                                          partial: a host could not be scanned; findings: a warning or worse
+ *     "nodes": number|null,                nodes Ironic lists (null when it could not be read)
  *     "nodes_console_enabled": number|null,
- *     "consoles": number,                  live console daemons seen
+ *     "consoles": number,                  live console daemons seen (observed even when Ironic could not be read)
  *     "findings": number, "critical": number, "warning": number, "info": number,
  *     "by_kind": { "<kind>": number }      every kind, 0 when none
  *   },
  *   "hosts": [ { "name", "ok": bool, "error": string|null, "duration_ms", "conductor": string|null } ],
+ *   "observed_consoles": [ { "host", "node_uuid", "type", "pid", "port" } ],   only when Ironic could not be read
  *   "findings": [ {
  *     "id": "<kind>:<host>:<node uuid|pid|path>",  stable within one scan
  *     "kind": wrong-host|console-disabled|unknown-node|duplicate|port-mismatch|missing|
- *             orphan-session|stale-pidfile|stray-credential|port-conflict|unmanaged|unreachable,
+ *             orphan-session|stale-pidfile|stray-credential|port-conflict|unmanaged|unreachable|
+ *             owner-unknown (nodes without Ironic's conductor field; host null)|
+ *             unknown-conductor (a host Ironic does not know)|host-alias (a second name for a machine),
  *     "severity": critical|warning|info,
  *     "host": string|null, "node_uuid": string|null, "node_name": string|null,
  *     "port": number|null, "pids": [number],
@@ -62,7 +68,15 @@ function findingJson(f: Finding) {
   };
 }
 
+/** One word for the whole run, so a reader never mistakes "no findings" for "clean". */
+export function verdictOf(report: FleetReport): 'clean' | 'findings' | 'partial' | 'unknown' {
+  if (report.ironicError !== undefined) return 'unknown';
+  if (report.hostsUnreachable > 0) return 'partial';
+  return report.findings.some((f) => f.severity !== 'info') ? 'findings' : 'clean';
+}
+
 export function renderJson(report: FleetReport, meta: RenderMeta): string {
+  const unread = report.ironicError !== undefined;
   const counts = countBySeverity(report);
   const byKind = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
   for (const f of report.findings) byKind[f.kind] += 1;
@@ -72,13 +86,14 @@ export function renderJson(report: FleetReport, meta: RenderMeta): string {
     started_at: meta.startedAt,
     finished_at: meta.finishedAt,
     duration_ms: meta.durationMs,
-    ironic: { endpoint: meta.endpoint, api_version: meta.apiVersion, error: meta.error ?? null },
+    ironic: { endpoint: meta.endpoint, api_version: meta.apiVersion, error: meta.error ?? report.ironicError ?? null },
     exit_code: meta.exitCode ?? exitCodeFor(report),
     summary: {
       hosts_scanned: report.hostsScanned,
       hosts_unreachable: report.hostsUnreachable,
-      nodes: report.nodesSeen,
-      nodes_console_enabled: report.nodesConsoleEnabled ?? null,
+      verdict: verdictOf(report),
+      nodes: unread ? null : report.nodesSeen,
+      nodes_console_enabled: unread ? null : (report.nodesConsoleEnabled ?? null),
       consoles: report.consolesSeen,
       findings: report.findings.length,
       critical: counts.critical,
@@ -93,6 +108,9 @@ export function renderJson(report: FleetReport, meta: RenderMeta): string {
       duration_ms: h.durationMs,
       conductor: h.conductor,
     })),
+    ...(unread
+      ? { observed_consoles: (report.observed ?? []).map((c) => ({ host: c.host, node_uuid: c.nodeUuid, type: c.type, pid: c.pid, port: c.port })) }
+      : {}),
     findings: report.findings.map(findingJson),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

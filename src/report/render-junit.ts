@@ -1,8 +1,10 @@
 import { FINDING_KINDS, type Finding, type FindingKind, type FleetReport } from '../compare/types.js';
 import { type RenderMeta, summarizeHost, type HostSummary } from './render-meta.js';
 
+/** Findings about the fleet, never about one host. */
+const FLEET_KINDS: readonly FindingKind[] = ['unreachable', 'owner-unknown'];
 /** Checks run on every reachable host: one testcase each. */
-const HOST_CHECKS: readonly FindingKind[] = FINDING_KINDS.filter((k) => k !== 'unreachable');
+const HOST_CHECKS: readonly FindingKind[] = FINDING_KINDS.filter((k) => !FLEET_KINDS.includes(k));
 
 /** Text and attribute values: the five entities, and no characters XML 1.0 forbids. */
 export function escapeXml(text: string): string {
@@ -42,7 +44,15 @@ function checkCase(name: string, findings: readonly Finding[]): Case {
   return { name, body, failures: failing.length, errors: 0, skipped: 0 };
 }
 
-function hostCases(host: HostSummary, findings: readonly Finding[]): Case[] {
+function hostCases(host: HostSummary, findings: readonly Finding[], ironicError: string | undefined): Case[] {
+  if (host.ok && ironicError !== undefined) {
+    // Reached, but nothing to compare with: every check is skipped, none passes.
+    const skipped = `<skipped${attrs({ message: `Ironic could not be read: no verdict (${ironicError})` })}/>`;
+    return [
+      { name: 'reachable', body: [], failures: 0, errors: 0, skipped: 0 },
+      ...HOST_CHECKS.map((kind) => ({ name: kind, body: [skipped], failures: 0, errors: 0, skipped: 1 })),
+    ];
+  }
   if (!host.ok) {
     const error = `<error${attrs({ type: 'unreachable', message: host.error ?? 'could not be scanned' })}/>`;
     const skipped = `<skipped${attrs({ message: 'host could not be scanned' })}/>`;
@@ -57,10 +67,11 @@ function hostCases(host: HostSummary, findings: readonly Finding[]): Case[] {
   ];
 }
 
-function fleetCases(meta: RenderMeta, findings: readonly Finding[]): Case[] {
+function fleetCases(meta: RenderMeta, findings: readonly Finding[], ironicError: string | undefined): Case[] {
+  const error = meta.error ?? ironicError;
   const api: Case =
-    meta.error !== undefined && meta.error !== null
-      ? { name: 'ironic-api', body: [`<error${attrs({ type: 'api', message: meta.error })}/>`], failures: 0, errors: 1, skipped: 0 }
+    error !== undefined && error !== null
+      ? { name: 'ironic-api', body: [`<error${attrs({ type: 'api', message: error })}/>`], failures: 0, errors: 1, skipped: 0 }
       : { name: 'ironic-api', body: [], failures: 0, errors: 0, skipped: 0 };
   const kinds = [...new Set(findings.map((f) => f.kind))];
   return [api, ...kinds.map((kind) => checkCase(kind, findings.filter((f) => f.kind === kind)))];
@@ -92,8 +103,8 @@ export function renderJunit(report: FleetReport, meta: RenderMeta): string {
     }
   }
   const suites = [
-    ...hosts.map((h) => ({ name: h.name, cases: hostCases(h, report.findings.filter((f) => f.host === h.name)), seconds: h.durationMs / 1000 })),
-    { name: 'fleet', cases: fleetCases(meta, report.findings.filter((f) => f.host === null)), seconds: meta.durationMs / 1000 },
+    ...hosts.map((h) => ({ name: h.name, cases: hostCases(h, report.findings.filter((f) => f.host === h.name), report.ironicError), seconds: h.durationMs / 1000 })),
+    { name: 'fleet', cases: fleetCases(meta, report.findings.filter((f) => f.host === null), report.ironicError), seconds: meta.durationMs / 1000 },
   ];
   const all = suites.flatMap((s) => s.cases);
   const count = (key: 'failures' | 'errors' | 'skipped'): number => all.reduce((n, c) => n + c[key], 0);

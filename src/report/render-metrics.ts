@@ -31,9 +31,11 @@ export function renderMetrics(report: FleetReport, meta: RenderMeta): string {
   const counts = new Map<string, number>();
   for (const kind of FINDING_KINDS) for (const severity of SEVERITIES_BY_KIND[kind]) counts.set(`${kind}\n${severity}`, 0);
   for (const f of report.findings) counts.set(`${f.kind}\n${f.severity}`, (counts.get(`${f.kind}\n${f.severity}`) ?? 0) + 1);
+  // Ironic unread: every verdict is unknown (NaN), never 0; only unreachable hosts are known.
+  const unread = report.ironicError !== undefined;
   const findings = [...counts].map(([key, value]) => {
     const [kind = '', severity = ''] = key.split('\n');
-    return { labels: { kind, severity }, value };
+    return { labels: { kind, severity }, value: unread && kind !== 'unreachable' ? Number.NaN : value };
   });
   const finished = Date.parse(meta.finishedAt);
   const families: Family[] = [
@@ -45,8 +47,9 @@ export function renderMetrics(report: FleetReport, meta: RenderMeta): string {
       help: 'Whether a conductor host could be scanned (1) or not (0).',
       samples: meta.hosts.map(summarizeHost).map((h) => ({ labels: { host: h.name }, value: h.ok ? 1 : 0 })),
     },
+    { name: 'console_doctor_ironic_up', help: 'Whether the Ironic API could be read whole (1) or not (0: no verdict).', samples: [{ value: unread ? 0 : 1 }] },
     { name: 'console_doctor_consoles_observed', help: 'Live console daemons seen on all hosts.', samples: [{ value: report.consolesSeen }] },
-    ...(report.nodesConsoleEnabled === undefined
+    ...(report.nodesConsoleEnabled === undefined || unread
       ? []
       : [{ name: 'console_doctor_nodes_console_enabled', help: 'Nodes whose console Ironic says is enabled.', samples: [{ value: report.nodesConsoleEnabled }] }]),
     { name: 'console_doctor_scan_duration_seconds', help: 'Wall time of the last run.', samples: [{ value: meta.durationMs / 1000 }] },

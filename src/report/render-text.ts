@@ -4,6 +4,7 @@ import { assertNever } from '../errors.js';
 import { countBySeverity, nodeCell, pidsCell, plural, portCell } from './finding-cells.js';
 import type { Style } from './style.js';
 import { padCells } from './pad-cells.js';
+import { renderUnjudged } from './render-unjudged.js';
 
 export interface TextOptions {
   readonly by: 'host' | 'node';
@@ -62,13 +63,18 @@ export function summaryLine(report: FleetReport): string {
     counts.warning > 0 ? plural(counts.warning, 'warning') : null,
     counts.info > 0 ? `${counts.info} info` : null,
   ].filter((s): s is string => s !== null);
+  if (report.ironicError !== undefined) {
+    return [hosts, 'Ironic could not be read: no verdict', `${plural(report.consolesSeen, 'console')} observed`].join(' · ');
+  }
   return [hosts, severities.join(', ') || 'no findings', `${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')}`].join(' · ');
 }
 
 /** The human report: findings grouped by host (or node), then one summary line. */
 export function renderText(report: FleetReport, options: TextOptions): string {
   const { style, by } = options;
-  if (report.findings.length === 0 && report.hostsUnreachable === 0) {
+  const ironicError = report.ironicError;
+  const head = ironicError === undefined ? [] : renderUnjudged({ ...report, ironicError }, style);
+  if (ironicError === undefined && report.findings.length === 0 && report.hostsUnreachable === 0) {
     return `${style.ok(`All clean: ${plural(report.hostsScanned, 'host')}, ${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')} checked.`)}\n`;
   }
   const groups = new Map<string, Finding[]>();
@@ -76,7 +82,7 @@ export function renderText(report: FleetReport, options: TextOptions): string {
   const sections = [...groups].map(([key, findings]) => ({ heading: groupHeading(key, by, findings, options.desired), findings }));
   // Findings arrive sorted by host; by node, the sections are ordered by their heading.
   if (by === 'node') sections.sort((a, b) => (a.heading < b.heading ? -1 : a.heading > b.heading ? 1 : 0));
-  const lines: string[] = [];
+  const lines: string[] = [...head];
   for (const { heading, findings } of sections) lines.push(style.bold(heading), ...table(findings, by, style), '');
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { exitCodeFor, filterReport } from '../compare/compare-fleet.js';
+import { compareWithoutDesired, exitCodeFor, filterReport } from '../compare/compare-fleet.js';
 import type { FleetReport } from '../compare/types.js';
 import { renderJson } from '../report/render-json.js';
 import { renderJunit } from '../report/render-junit.js';
@@ -9,20 +9,11 @@ import { assertNever } from '../errors.js';
 import type { CommandContext, ReportOptions } from './context.js';
 import type { ScanResult } from './scan-once.js';
 
-/** An empty report carrying only the unreachable hosts: used when Ironic could not be read. */
-function reportWithoutDesiredState(result: ScanResult): FleetReport {
-  return {
-    findings: [],
-    hostsScanned: result.scans.filter((s) => s.ok).length,
-    hostsUnreachable: result.scans.filter((s) => !s.ok).length,
-    nodesSeen: 0,
-    consolesSeen: 0,
-  };
-}
-
 /** The report a scan result stands for, after the --host/--node/--conductor-group filters. */
 export function effectiveReport(result: ScanResult, options: Pick<ReportOptions, 'filters'>): FleetReport {
-  if (result.report === null || result.desired === null) return reportWithoutDesiredState(result);
+  if (result.report === null || result.desired === null) {
+    return compareWithoutDesired(result.scans, result.desiredError ?? 'Ironic could not be read');
+  }
   const conductors = new Map(result.scans.flatMap((s) => (s.ok ? [[s.host, s.observation.conductorName] as const] : [])));
   return filterReport(result.report, options.filters, result.desired, conductors);
 }

@@ -95,6 +95,14 @@ export interface IronicOptions {
   /** Polls of a node after a console PUT before `console_enabled` flips. */
   readonly pollsUntilDone?: number;
   readonly tls?: { key: string; cert: string };
+  /**
+   * Nodes Ironic knows but its lists hide (Debian 29.0.5 self-parents every PATCHed node,
+   * and lists without include_children=True leave child nodes out): `GET /v1/nodes/<uuid>`
+   * answers them, `GET /v1/nodes` does not list them.
+   */
+  readonly hiddenNodes?: readonly Record<string, unknown>[];
+  /** A broken pager: every page repeats the first one, with a `next` carrying a new marker. */
+  readonly endlessPages?: boolean;
 }
 
 /** `http://ironic-public.example:6385`: Ironic builds `next` from its public_url, which need not be ours. */
@@ -104,13 +112,18 @@ export async function startFakeIronic(options: IronicOptions = {}): Promise<Fake
   const nodes = options.nodes ?? fixture<{ nodes: Record<string, unknown>[] }>('nodes.json').nodes;
   const conductors = options.conductors ?? fixture<{ conductors: Record<string, unknown>[] }>('conductors.json').conductors;
   const maxLimit = options.maxLimit ?? 1000;
-  const consoles = new Map(nodes.map((n) => [n['uuid'] as string, n['console_enabled'] as boolean]));
+  const consoles = new Map([...nodes, ...(options.hiddenNodes ?? [])].map((n) => [n['uuid'] as string, n['console_enabled'] as boolean]));
+  let endlessMarker = 0;
   const pending = new Map<string, { target: boolean; polls: number }>();
   const fault = (status: number, faultstring: string): CannedResponse =>
     ({ status, body: { error_message: JSON.stringify({ faultstring, faultcode: 'Client', debuginfo: null }) } });
 
   const page = (all: readonly Record<string, unknown>[], key: string, name: string, url: URL): CannedResponse => {
     const limit = Math.min(Number(url.searchParams.get('limit') ?? maxLimit), maxLimit);
+    if (options.endlessPages === true && name === 'nodes') {
+      endlessMarker += 1;
+      return { status: 200, body: { nodes: all.slice(0, limit), next: `${PUBLIC_URL}/v1/nodes?detail=True&limit=${limit}&marker=m${endlessMarker}` } };
+    }
     const marker = url.searchParams.get('marker');
     const start = marker === null ? 0 : all.findIndex((item) => item[key] === marker) + 1;
     const items = all.slice(start, start + limit);

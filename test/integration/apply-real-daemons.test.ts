@@ -91,7 +91,7 @@ function startSleep(): number {
   return child.pid!;
 }
 
-const noIronic: ApplyDeps['ironic'] = { restartConsole: () => Promise.reject(new Error('no restart expected')) };
+const noIronic: ApplyDeps['ironic'] = { restartConsole: () => Promise.reject(new Error('no restart expected')), checkNodeGone: () => Promise.resolve({ gone: true }) };
 const fastKill = { termWaitMs: 2_000, killWaitMs: 1_000 };
 
 async function apply(actions: Action[], deps: Partial<ApplyDeps> = {}, shells: Record<string, RemoteShell> = {}): Promise<ActionOutcome[]> {
@@ -242,6 +242,7 @@ describe('applyPlan across hosts', () => {
     const stray = await socat();
     const log: string[] = [];
     const ironic: ApplyDeps['ironic'] = {
+      checkNodeGone: () => Promise.resolve({ gone: true }),
       restartConsole: async (node) => {
         log.push(`restart ${node} (stray alive: ${isAlive(stray.pid)})`);
       },
@@ -279,7 +280,7 @@ describe('applyPlan across hosts', () => {
 
   it('does not restart a node whose kill failed, and restarts the others', async () => {
     const restarted: string[] = [];
-    const ironic: ApplyDeps['ironic'] = { restartConsole: async (node) => void restarted.push(node) };
+    const ironic: ApplyDeps['ironic'] = { restartConsole: async (node) => void restarted.push(node), checkNodeGone: () => Promise.resolve({ gone: true }) };
     const broken: RemoteShell = {
       host: localHost('broken'),
       exec: async () => ({ stdout: '', stderr: 'sudo: a password is required\n', code: 1, signal: undefined }),
@@ -304,6 +305,7 @@ describe('applyPlan across hosts', () => {
 
   it('fails a restart that Ironic refuses or that never shows a console', async () => {
     const ironic: ApplyDeps['ironic'] = {
+      checkNodeGone: () => Promise.resolve({ gone: true }),
       restartConsole: async (node) => {
         if (node === 'locked') throw new Error('Ironic PUT /v1/nodes/locked/states/console: 409 NodeLocked');
       },

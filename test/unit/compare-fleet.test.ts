@@ -79,12 +79,12 @@ describe('compareFleet: one case per finding kind', () => {
       expected: ['critical wrong-host conductor-a n2', 'warning stray-credential conductor-a n2'],
     },
     {
-      name: 'wrong-host as a warning: no alive conductor owns the node',
+      name: 'wrong-host as a warning, report only: no alive conductor owns the node, so its only console and its credential are kept',
       input: fleet({
         nodes: [buildNode({ name: 'orphaned', conductor: null, conductorGroup: 'rack-9' })],
         observations: [buildObservation({ host: 'conductor-a', consoles: [daemonOf(buildNode({ name: 'orphaned' }))] })],
       }),
-      expected: ['warning wrong-host conductor-a orphaned', 'warning stray-credential conductor-a orphaned'],
+      expected: ['warning wrong-host conductor-a orphaned'],
     },
     {
       name: 'console-disabled: a daemon for a node whose console is off, and its credential (one fix clears both)',

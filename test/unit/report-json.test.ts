@@ -45,7 +45,7 @@ describe('renderJson', () => {
 
   it('summarises counts and every kind, and every host', () => {
     expect(doc.summary).toMatchObject({ hosts_scanned: 2, hosts_unreachable: 1, nodes: 2, nodes_console_enabled: 2, consoles: 2, findings: 5, critical: 2, warning: 2, info: 1 });
-    expect(Object.keys(doc.summary.by_kind)).toHaveLength(12);
+    expect(Object.keys(doc.summary.by_kind)).toHaveLength(15); // the 12 of DESIGN.md, owner-unknown, unknown-conductor, host-alias
     expect(doc.summary.by_kind).toMatchObject({ 'wrong-host': 1, missing: 1, duplicate: 0 });
     expect(doc.hosts).toEqual([
       { name: 'conductor-a', ok: true, error: null, duration_ms: 140, conductor: 'conductor-a' },

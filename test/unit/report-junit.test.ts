@@ -83,12 +83,13 @@ describe('renderJunit', () => {
     expect(suite('conductor-a')?.children.map((c) => c.attrs.name)).toEqual([
       'reachable', 'wrong-host', 'console-disabled', 'unknown-node', 'duplicate', 'port-mismatch', 'missing',
       'orphan-session', 'stale-pidfile', 'stray-credential', 'port-conflict', 'unmanaged',
+      'unknown-conductor', 'host-alias',
     ]);
     expect(testcase('conductor-a', 'wrong-host')?.children.map((c) => c.name)).toEqual(['failure']);
     expect(testcase('conductor-a', 'duplicate')?.children).toEqual([]);
     expect(testcase('conductor-b', 'unmanaged')?.children.map((c) => c.name)).toEqual(['system-out']);
-    expect(suite('conductor-a')?.attrs).toMatchObject({ tests: '12', failures: '2', errors: '0', time: '0.140' });
-    expect(root.attrs).toMatchObject({ tests: '37', failures: '3', errors: '1', skipped: '11' });
+    expect(suite('conductor-a')?.attrs).toMatchObject({ tests: '14', failures: '2', errors: '0', time: '0.140' });
+    expect(root.attrs).toMatchObject({ tests: '43', failures: '3', errors: '1', skipped: '13' });
   });
 
   it('escapes a node name full of XML specials, in attributes and in text', () => {
