@@ -42,7 +42,7 @@ interface Started {
   readonly pid: number;
 }
 
-const noIronic = { restartConsole: () => Promise.reject(new Error('no restart expected')) };
+const noIronic = { restartConsole: () => Promise.reject(new Error('no restart expected')), checkNodeGone: () => Promise.resolve({ gone: true as const }) };
 const fastKill = { termWaitMs: 2_000, killWaitMs: 1_000 };
 
 /** Scans the host and plans kills for exactly the given consoles (their consoles are disabled in Ironic). */

@@ -103,7 +103,7 @@ describe.skipIf(!haveSudo)('a sudoers file with only the documented lines', () =
 
       const outcomes = await applyPlan({ ...plan, actions: [kill!] }, {
         shellFor: async () => shell,
-        ironic: { restartConsole: () => Promise.reject(new Error('no restart')) },
+        ironic: { restartConsole: () => Promise.reject(new Error('no restart')), checkNodeGone: () => Promise.resolve({ gone: true as const }) },
         kill: { termWaitMs: 2_000, killWaitMs: 1_000 },
       });
 

@@ -92,7 +92,7 @@ async function applyOurs(): Promise<ActionOutcome[]> {
   const mine: Plan = { ...plan, refusal: null, actions: plan.actions.filter(ours) };
   return applyPlan(mine, {
     shellFor: async (name) => shells.get(name) as RemoteShell,
-    ironic: { restartConsole: async () => undefined },
+    ironic: { restartConsole: async () => undefined, checkNodeGone: async () => ({ gone: true as const }) },
   });
 }
 
@@ -123,7 +123,7 @@ describe('where root deletes', () => {
     };
     const [outcome] = await applyPlan({ ...plan, refusal: null, actions: [action] }, {
       shellFor: async (name) => shells.get(name) as RemoteShell,
-      ironic: { restartConsole: async () => undefined },
+      ironic: { restartConsole: async () => undefined, checkNodeGone: async () => ({ gone: true as const }) },
     });
     expect(outcome).toMatchObject({ status: 'skipped', detail: `${path}: kept (symlink)` });
     expect(lstatSync(path).isSymbolicLink()).toBe(true);
