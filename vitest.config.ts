@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // shellinaboxd processes on loopback, so they run in forks, one file at a time per worker.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/adversarial/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
