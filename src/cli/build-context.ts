@@ -7,6 +7,7 @@ import type { Inventory } from '../inventory/types.js';
 import { acquireFixLock } from '../record/fix-lock.js';
 import { redactCliArgv } from '../record/redact-cli-argv.js';
 import { defaultAuditPath } from '../record/default-audit-path.js';
+import { loadAuditStore } from '../record/load-audit-store.js';
 import { createConnector } from '../transport/create-connector.js';
 import type { Connector } from '../transport/types.js';
 import { createChalkStyle } from '../ui/chalk-style.js';
@@ -81,7 +82,7 @@ export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<Co
   });
   const ironic = createIronicClient(cloud, { timeoutMs: o.apiTimeout });
   // Loaded only when used: better-sqlite3 is a native module, and --no-audit runs need none.
-  const audit = o.audit ? (await import('../record/sqlite-audit-store.js')).openAuditStore(auditPath(o)) : null;
+  const audit = o.audit ? await loadAuditStore(auditPath(o)) : null;
   return {
     inventory,
     connector: buildConnectorFor(inventory, terminal),

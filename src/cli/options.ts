@@ -1,13 +1,28 @@
 import { InvalidArgumentError } from 'commander';
-import { parseDuration } from '../inventory/duration.js';
+import { checkTimerDuration, parseDuration } from '../inventory/duration.js';
 
 /** commander argument parsers: bad values become usage errors (exit 3) naming the option. */
-export function durationOption(value: string): number {
+function parseDurationOption(value: string): number {
   try {
     return parseDuration(value);
   } catch {
     throw new InvalidArgumentError(`expected a duration such as 30s, 10m or 1h, got "${value}"`);
   }
+}
+
+/** A timeout, deadline or interval: above 0 and at most 24 days (Node turns longer timers into 1 ms). */
+export function durationOption(value: string): number {
+  const ms = parseDurationOption(value);
+  const problem = checkTimerDuration(ms);
+  if (problem !== null) throw new InvalidArgumentError(`the duration ${problem}, got "${value}"`);
+  return ms;
+}
+
+/** An age such as `--older-than 90d`: no timer, so only above 0. */
+export function ageOption(value: string): number {
+  const ms = parseDurationOption(value);
+  if (ms <= 0) throw new InvalidArgumentError(`the duration must be above 0, got "${value}"`);
+  return ms;
 }
 
 export function positiveInt(value: string): number {

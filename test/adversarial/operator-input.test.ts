@@ -6,14 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
-import { runTool } from './run-tool.js';
+import { BIN, runTool } from './run-tool.js';
 
 const owned = randomUUID(); // enabled, owned by conductor-a: its daemon is right
 const straySingle = randomUUID(); // owned by the dead conductor-b: a stray here, password in single quotes
@@ -153,6 +153,45 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
       const result = await runTool(['history', 'show', 'abc'], env);
       expect(result.code).toBe(3);
       expect(result.stderr).toMatch(/history show abc: .*run number/);
+    });
+  });
+
+  describe('without a loadable better-sqlite3 (item 12)', () => {
+    /** A copy of the built tool whose node_modules holds every package but a broken better-sqlite3. */
+    function copyWithBrokenSqlite(): string {
+      const root = join(dir, 'broken-install');
+      const repo = join(BIN, '..', '..');
+      for (const part of ['bin', 'dist', 'package.json']) cpSync(join(repo, part), join(root, part), { recursive: true });
+      const modules = join(root, 'node_modules');
+      mkdirSync(join(modules, 'better-sqlite3'), { recursive: true });
+      for (const name of readdirSync(join(repo, 'node_modules'))) {
+        if (name !== 'better-sqlite3' && !name.startsWith('.')) symlinkSync(join(repo, 'node_modules', name), join(modules, name));
+      }
+      writeFileSync(join(modules, 'better-sqlite3', 'package.json'), '{"name":"better-sqlite3","main":"index.js"}');
+      writeFileSync(join(modules, 'better-sqlite3', 'index.js'), "throw new Error('Could not locate the bindings file.');");
+      return join(root, 'bin', 'console-doctor.js');
+    }
+
+    it('--version, --help, inventory and scan --no-audit work; scan with auditing says what to do in one line', async () => {
+      const bin = copyWithBrokenSqlite();
+      const version = await runTool(['--version'], env, bin);
+      expect([version.code, version.stderr]).toEqual([0, '']);
+      expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+      const help = await runTool(['--help'], env, bin);
+      expect([help.code, help.stderr]).toEqual([0, '']);
+      const inventory = await runTool(['inventory', '-i', join(dir, 'inventory.yaml')], env, bin);
+      expect(inventory.code).toBe(0);
+      expect(inventory.stdout).toContain('conductor-a');
+      const noAudit = await runTool(['scan', ...common, '--no-audit'], env, bin);
+      expect(noAudit.code).toBe(2);
+      expect(noAudit.stderr).not.toMatch(/\n\s+at /);
+      const audited = await runTool(['scan', ...common, '--audit-db', join(dir, 'other.db')], env, bin);
+      expect(audited.code).toBe(3);
+      expect(audited.stderr.trim().split('\n').at(-1)).toMatch(/cannot load the SQLite driver better-sqlite3 .*--no-audit/);
+      writeFileSync(join(dir, 'history.db'), '');
+      const history = await runTool(['history', '--audit-db', join(dir, 'history.db')], env, bin);
+      expect(history.code).toBe(3);
+      expect(history.stderr).toMatch(/^console-doctor: audit database .*better-sqlite3/);
     });
   });
 });
