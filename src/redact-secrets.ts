@@ -52,11 +52,6 @@ export function redactText(text: string): string {
   return hideValuesAfter(result, EMBEDDED_ENV);
 }
 
-/** A redacted argv as one line, for messages. */
-export function redactedCommand(argv: readonly string[]): string {
-  return redactArgv(argv).join(' ');
-}
-
 function redactElement(arg: string): { value: string; secretNext: boolean } {
   if (SECRET_SHORT.has(arg)) return { value: arg, secretNext: true };
   const long = /^(--[\w-]+)(=[\s\S]*)?$/.exec(arg);

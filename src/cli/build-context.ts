@@ -5,9 +5,9 @@ import { createIronicClient } from '../desire/ironic-client.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { acquireFixLock } from '../record/fix-lock.js';
-import { redactCliArgv } from '../record/redact-cli-argv.js';
 import { defaultAuditPath } from '../record/default-audit-path.js';
 import { loadAuditStore } from '../record/load-audit-store.js';
+import { redactArgv } from '../redact-secrets.js';
 import { createConnector } from '../transport/create-connector.js';
 import type { Connector } from '../transport/types.js';
 import { createChalkStyle } from '../ui/chalk-style.js';
@@ -90,7 +90,7 @@ export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<Co
     audit,
     terminal,
     version: VERSION,
-    argv: redactCliArgv(process.argv.slice(2)),
+    argv: redactArgv(process.argv.slice(2)),
     clientHost: hostname(),
     user: userInfo().username,
     concurrency: inventory.ssh.concurrency,

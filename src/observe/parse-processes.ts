@@ -1,6 +1,6 @@
 import { InternalError } from '../errors.js';
 import type { ProcessInfo } from './types.js';
-import { redactArgv } from './redact-argv.js';
+import { redactArgv } from '../redact-secrets.js';
 import { sectionLines } from './probe-sections.js';
 
 /** The fields of /proc/PID/stat the observe stage uses. */

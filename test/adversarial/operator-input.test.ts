@@ -117,7 +117,7 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
   });
 
   describe('secrets with spaces never reach output, plan files or the audit trail (item 10)', () => {
-    it('scan --format json, fix --dry-run --plan-out and the audit DB hold none of the secret bytes', async () => {
+    it('text, JSON, JUnit, fix --dry-run --plan-out and the audit DB hold none of the secret bytes', async () => {
       const json = await runTool(['scan', ...common, '--format', 'json'], env);
       expect(json.stdout).toContain(straySingle);
       expect(json.stdout).toContain('stale-pidfile');
@@ -125,10 +125,12 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
       const dry = await runTool(['fix', ...common, '--dry-run', '--plan-out', plan], env);
       expect(dry.stdout).toContain(strayEscaped.slice(0, 8));
       const text = await runTool(['scan', ...common], env);
+      const junit = await runTool(['scan', ...common, '--format', 'junit'], env);
+      expect(junit.stdout).toContain('<testsuite');
       const db = new Database(join(dir, 'audit.db'), { readonly: true });
       const dump = ['runs', 'findings', 'host_results'].map((t) => JSON.stringify(db.prepare(`SELECT * FROM ${t}`).all())).join('\n');
       db.close();
-      for (const output of [json.stdout, json.stderr, dry.stdout, dry.stderr, readFileSync(plan, 'utf8'), text.stdout, dump]) {
+      for (const output of [json.stdout, json.stderr, dry.stdout, dry.stderr, readFileSync(plan, 'utf8'), text.stdout, junit.stdout, dump]) {
         for (const secret of SECRETS) expect(output).not.toContain(secret);
       }
       expect(json.stdout).toContain('-P ***');
