@@ -1,5 +1,7 @@
 import { hostname, homedir, userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { checkHostFilters } from '../compare/resolve-filters.js';
+import { ConfigError } from '../errors.js';
 import { resolveCloudConfig } from '../desire/cloud-config.js';
 import { createIronicClient } from '../desire/ironic-client.js';
 import { loadInventory } from '../inventory/load-inventory.js';
@@ -71,6 +73,8 @@ function auditPath(o: Pick<FleetCliOptions, 'auditDb'>): string {
 export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<CommandContext> {
   const terminal = buildTerminal(cmd);
   const { inventory, notes } = await loadHosts(o);
+  const hostProblems = checkHostFilters(o.host ?? [], inventory.hosts.map((h) => h.name));
+  if (hostProblems.length > 0) throw new ConfigError(hostProblems);
   for (const note of notes) if (!o.quiet) terminal.err(`console-doctor: ${note}`);
   const cloud = await resolveCloudConfig({
     cloud: o.osCloud,

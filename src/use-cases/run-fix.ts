@@ -13,7 +13,7 @@ import type { RemoteShell } from '../transport/types.js';
 import type { CommandContext, ReportOptions } from './context.js';
 import { effectiveReport, emitReport, scanExitCode } from './emit-report.js';
 import { recordScan, summarize } from './record-scan.js';
-import { scanWithProgress } from './run-scan.js';
+import { resolveScanFilters, scanWithProgress } from './run-scan.js';
 import { closeShells, type ScanResult } from './scan-once.js';
 
 export interface FixOptions extends ReportOptions {
@@ -69,10 +69,11 @@ async function loadPlan(ctx: CommandContext, result: ScanResult, options: FixOpt
  * `console-doctor fix`: a fresh scan, a plan, confirmation, apply, and a final scan
  * whose exit code is the result (0 only when the fleet is clean afterwards).
  */
-export async function runFix(ctx: CommandContext, options: FixOptions): Promise<number> {
+export async function runFix(ctx: CommandContext, given: FixOptions): Promise<number> {
   const { terminal, audit } = ctx;
-  const first = await scanWithProgress(ctx, !options.dryRun);
+  const first = await scanWithProgress(ctx, !given.dryRun);
   try {
+    const options = resolveScanFilters(first, given);
     const firstCode = scanExitCode(first, effectiveReport(first, options));
     if (first.desiredError !== null) {
       recordScan(ctx, 'fix', first, options, 3);

@@ -99,13 +99,13 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
       const result = await runTool(['scan', ...common, '--node', 'node-singel'], env);
       expect(result.code).toBe(3);
       expect(result.stdout).not.toContain('clean');
-      expect(result.stderr).toMatch(/--node node-singel: no such node in Ironic \(did you mean "node-single"\?\)/);
+      expect(result.stderr).toMatch(/--node node-singel: no such node in Ironic or on any host \(did you mean "node-single"\?\)/);
     });
 
     it('--node accepts the 8-character short uuid the table prints', async () => {
       const result = await runTool(['scan', ...common, '--node', straySingle.slice(0, 8), '--format', 'json'], env);
-      const report = JSON.parse(result.stdout) as { findings: { kind: string; node: { uuid: string } | null }[] };
-      expect(report.findings.map((f) => f.node?.uuid)).toEqual([straySingle]);
+      const report = JSON.parse(result.stdout) as { findings: { kind: string; node_uuid: string | null }[] };
+      expect(report.findings.map((f) => f.node_uuid)).toEqual([straySingle]);
       expect(result.code).toBe(2);
     });
 
