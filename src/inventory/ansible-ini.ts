@@ -20,6 +20,8 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
   const problems: string[] = [];
   const declared = new Set<string>(['all', 'ungrouped']);
   const references: { group: string; line: number; what: string }[] = [];
+  /** `group host` → the line that first listed it: a host listed twice in a group is a problem, as in YAML. */
+  const listedAt = new Map<string, number>();
   let group = 'ungrouped';
   let state: State = 'hosts';
 
@@ -68,7 +70,15 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
     } else {
       const hosts = hostLine(line, at);
       problems.push(...hosts.problems);
-      for (const name of hosts.names) builder.addHost(group, name, hosts.vars, hosts.port);
+      for (const name of hosts.names) {
+        const first = listedAt.get(`${group} ${name}`);
+        if (first !== undefined) {
+          problems.push(problemAt(at, `duplicate host "${name}" in [${group}] (first at line ${first}): merge its variables into one line`));
+          continue;
+        }
+        listedAt.set(`${group} ${name}`, lineNo);
+        builder.addHost(group, name, hosts.vars, hosts.port);
+      }
     }
   });
 
