@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { applyPlan } from '../apply/apply-plan.js';
+import { DEFAULT_HOST_TIMEOUT_MS } from '../apply/apply-plan.js';
 import type { ActionOutcome } from '../apply/types.js';
 import { ConfigError } from '../errors.js';
 import { observeHost } from '../observe/observe-host.js';
@@ -13,6 +13,7 @@ import type { RemoteShell } from '../transport/types.js';
 import type { CommandContext, ReportOptions } from './context.js';
 import { effectiveReport, emitReport, scanExitCode } from './emit-report.js';
 import { recordScan, summarize } from './record-scan.js';
+import { applyWithReport } from './apply-with-report.js';
 import { resolveScanFilters, scanWithProgress } from './run-scan.js';
 import { closeShells, type ScanResult } from './scan-once.js';
 
@@ -107,7 +108,7 @@ export async function runFix(ctx: CommandContext, given: FixOptions): Promise<nu
       audit.recordHostScans(runId, first.scans);
       audit.recordFindings(runId, effectiveReport(first, options).findings);
     }
-    const outcomes: ActionOutcome[] = await applyPlan(plan, {
+    const outcomes: ActionOutcome[] = await applyWithReport(plan, {
       shellFor: async (host) => {
         const shell = first.shells.get(host);
         if (shell === undefined) throw new Error(`${host}: no open connection`);
@@ -121,7 +122,7 @@ export async function runFix(ctx: CommandContext, given: FixOptions): Promise<nu
       onEvent: (event) => {
         if (event.type === 'action-done') terminal.err(renderOutcome(event.action, event.outcome, terminal.style));
       },
-    });
+    }, terminal, DEFAULT_HOST_TIMEOUT_MS);
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     closeShells(first);
 
