@@ -9,6 +9,8 @@ import { revalidatePlan } from '../plan/revalidate-plan.js';
 import type { Plan, PlanPolicy, RestartAction } from '../plan/types.js';
 import { describeAction, renderOutcome, renderPlan } from '../report/render-plan.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
+import { sleepUnless } from '../desire/api-call.js';
+import { shellWithSignal } from '../transport/cancelled.js';
 import type { RemoteShell } from '../transport/types.js';
 import type { CommandContext, ReportOptions } from './context.js';
 import { effectiveReport, emitReport, scanExitCode } from './emit-report.js';
@@ -27,23 +29,23 @@ export interface FixOptions extends ReportOptions {
   readonly restartTimeoutMs: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * After an API restart, watch the owner host until a daemon for the node listens. Any
  * port will do: Ironic allocates a new port from `[console]port_range` on every start,
  * so the port read before the restart may be stale; the final scan judges the port.
  */
-function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>, timeoutMs: number) {
-  return async (action: RestartAction): Promise<boolean> => {
-    const shell = shells.get(action.host);
-    if (shell === undefined) return false;
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>) {
+  return async (action: RestartAction, signal: AbortSignal): Promise<boolean> => {
+    const owner = shells.get(action.host);
+    if (owner === undefined) return false;
+    // Every probe is bound to the restart's deadline (--restart-timeout), which ends the wait.
+    const shell = shellWithSignal(owner, signal);
+    while (!signal.aborted) {
       const observation = await observeHost(shell);
       const up = observation.consoles.some((c) => c.nodeUuid === action.nodeUuid && !c.zombie && c.listening !== false);
       if (up) return true;
-      await sleep(1_000);
+      await sleepUnless(1_000, signal);
     }
     return false;
   };
@@ -118,7 +120,8 @@ export async function runFix(ctx: CommandContext, given: FixOptions): Promise<nu
       audit: audit ?? undefined,
       runId,
       concurrency: ctx.concurrency,
-      confirmRestart: confirmRestartBy(first.shells, options.restartTimeoutMs),
+      confirmRestart: confirmRestartBy(first.shells),
+      restartTimeoutMs: options.restartTimeoutMs,
       onEvent: (event) => {
         if (event.type === 'action-done') terminal.err(renderOutcome(event.action, event.outcome, terminal.style));
       },
