@@ -94,7 +94,8 @@ export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<Co
     audit,
     terminal,
     version: VERSION,
-    argv: redactArgv(process.argv.slice(2)),
+    // Our own -y is --yes, not ipmitool's KG key: spelled out so the redactor keeps what follows.
+    argv: redactArgv(process.argv.slice(2).map((arg) => (arg === '-y' ? '--yes' : arg))),
     clientHost: hostname(),
     user: userInfo().username,
     concurrency: inventory.ssh.concurrency,

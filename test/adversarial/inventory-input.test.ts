@@ -60,4 +60,12 @@ describe('inventories that attack the parser', () => {
     const yaml = 'ironic-conductor:\n  hosts:\n    h1: {ansible_host: 10.0.0.1}\n    h1: {ansible_host: 10.0.0.9}\n';
     expect(problemsOf(yaml, 'dup.yaml')).toEqual([expect.stringMatching(/^console-doctor: dup\.yaml:4: duplicate host "h1"/)]);
   });
+
+  it('timer durations above 24 days or not above 0 are problems (Node would fire a longer timer after 1 ms)', () => {
+    const yaml = 'ssh:\n  command_timeout: 30d\n  connect_timeout: 0s\nhosts:\n  h1: {address: 10.0.0.1}\n';
+    expect(problemsOf(yaml, 'own.yaml')).toEqual([
+      expect.stringMatching(/^console-doctor: own\.yaml:ssh\.command_timeout: must be at most 24 days, got "30d"/),
+      expect.stringMatching(/^console-doctor: own\.yaml:ssh\.connect_timeout: must be above 0, got "0s"/),
+    ]);
+  });
 });
