@@ -38,7 +38,7 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
   let common: string[];
 
   function onHost(command: string): string {
-    const result = spawnSync('ssh', ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command], { encoding: 'utf8', timeout: 10_000 });
+    const result = spawnSync('ssh', ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command], { encoding: 'utf8', timeout: 30_000 });
     if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
     return result.stdout;
   }
@@ -54,8 +54,9 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cd-adv-op-'));
-    spawnSync('mkdir', ['-p', join(dir, 'tmp'), join(dir, 'home')]);
-    sshd = await startSshd({ pidNamespace: true });
+    spawnSync('mkdir', ['-p', join(dir, 'tmp'), join(dir, 'home'), join(dir, 'root')]);
+    // A host of its own, with an empty /root: no login runs this machine's ~/.bashrc.
+    sshd = await startSshd({ pidNamespace: true, bindMounts: [[join(dir, 'root'), '/root']] });
     writeFileSync(join(dir, 'known_hosts'), `${sshd.knownHostsLine}\n`);
     writeFileSync(join(dir, 'inventory.yaml'), ['hosts:', '  conductor-a:', `    address: ${sshd.address}`, `    port: ${sshd.port}`, `    user: ${sshd.user}`,
       `    identity_file: ${sshd.clientKeyPath}`, `    ironic_conf: ${join(dir, 'ironic.conf')}`, `    tempdir: ${join(dir, 'tmp')}`, ''].join('\n'));
@@ -77,7 +78,7 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
     });
     env = { HOME: join(dir, 'home'), OS_AUTH_TYPE: 'none', OS_ENDPOINT: ironic.url, CONSOLE_DOCTOR_AUDIT_DB: join(dir, 'audit.db'), NO_COLOR: '1' };
     common = ['-i', join(dir, 'inventory.yaml'), '--known-hosts-file', join(dir, 'known_hosts')];
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await ironic?.close();
@@ -134,7 +135,7 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
         for (const secret of SECRETS) expect(output).not.toContain(secret);
       }
       expect(json.stdout).toContain('-P ***');
-    });
+    }, 180_000);
   });
 
   describe('durations are validated (item 9)', () => {
@@ -194,6 +195,6 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
       const history = await runTool(['history', '--audit-db', join(dir, 'history.db')], env, bin);
       expect(history.code).toBe(3);
       expect(history.stderr).toMatch(/^console-doctor: audit database .*better-sqlite3/);
-    });
+    }, 120_000);
   });
 });
