@@ -2,6 +2,7 @@ import { ApiError, AuthError, ConsoleDoctorError } from '../errors.js';
 import { extractErrorMessage, tryJson } from './api-error-body.js';
 import { sendHttpRequest, TransportError, type HttpRequest, type HttpResponse, type TlsTrust } from './http-request.js';
 import type { Secret } from './secret.js';
+import { sleepUnless } from '../abortable-sleep.js';
 
 /** How often and how patiently to retry a request that failed below HTTP or with a 5xx. */
 export interface RetryPolicy {
@@ -39,20 +40,6 @@ export interface ApiAnswer {
   readonly status: number;
   readonly headers: HttpResponse['headers'];
   readonly json: unknown;
-}
-
-/** Waits `ms`, or less when the signal fires (the next request then rejects at once). */
-export function sleepUnless(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((done) => {
-    const finish = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', finish);
-      done();
-    };
-    const timer = setTimeout(finish, ms);
-    signal?.addEventListener('abort', finish, { once: true });
-  });
 }
 
 /** Exponential backoff with jitter: base, 2×base, 4×base … capped. */

@@ -1,5 +1,5 @@
 import { ApiError } from '../errors.js';
-import { sleepUnless } from './api-call.js';
+import { sleepUnless } from '../abortable-sleep.js';
 import type { IronicSession } from './ironic-session.js';
 
 export interface ConsoleTiming {

@@ -9,7 +9,7 @@ import { revalidatePlan } from '../plan/revalidate-plan.js';
 import type { Plan, PlanPolicy, RestartAction } from '../plan/types.js';
 import { describeAction, renderOutcome, renderPlan } from '../report/render-plan.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
-import { sleepUnless } from '../desire/api-call.js';
+import { sleepUnless } from '../abortable-sleep.js';
 import { shellWithSignal } from '../transport/cancelled.js';
 import type { RemoteShell } from '../transport/types.js';
 import type { CommandContext, ReportOptions } from './context.js';
