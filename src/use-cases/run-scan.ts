@@ -55,12 +55,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function runScan(ctx: CommandContext, given: ScanOptions): Promise<number> {
   let options = given;
+  let resolved = false;
   const deadline = options.waitCleanMs === undefined ? 0 : Date.now() + options.waitCleanMs;
   let attempt = 1;
   for (;;) {
     const result = await scanWithProgress(ctx, false);
     closeShells(result);
-    options = resolveScanFilters(result, given);
+    // Resolved by the first scan that read Ironic: a node only seen on a host stays selected once its console is gone.
+    if (!resolved) {
+      options = resolveScanFilters(result, given);
+      resolved = result.desired !== null;
+    }
     const code = scanExitCode(result, effectiveReport(result, options));
     const last = code === 0 || Date.now() + options.intervalMs > deadline;
     if (last) {
