@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { ConfigError } from '../errors.js';
 import { checkTimerDuration, parseDuration } from '../inventory/duration.js';
 
 /** commander argument parsers: bad values become usage errors (exit 3) naming the option. */
@@ -35,6 +36,13 @@ export function nonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number of at least 0, got "${value}"`);
   return n;
+}
+
+/** `history show RUN`: a run number as `history` lists them; anything else is a usage error naming it. */
+export function runNumber(value: string): number {
+  const id = Number(value);
+  if (/^\d+$/.test(value) && id >= 1) return id;
+  throw new ConfigError(`history show ${JSON.stringify(value).slice(1, -1)}: expected a run number (a whole number of at least 1, as \`history\` lists them)`);
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

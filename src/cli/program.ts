@@ -5,9 +5,8 @@ import { runScan } from '../use-cases/run-scan.js';
 import { runHistory } from '../use-cases/run-history.js';
 import { runInventory } from '../use-cases/run-inventory.js';
 import { buildContext, buildTerminal, loadHosts, buildConnectorFor, withFixLock } from './build-context.js';
-import { ConfigError } from '../errors.js';
 import { EXIT } from './exit-codes.js';
-import { ageOption, collect, durationOption, nonNegativeInt, positiveInt, type FleetCliOptions } from './options.js';
+import { ageOption, collect, runNumber, durationOption, nonNegativeInt, positiveInt, type FleetCliOptions } from './options.js';
 import { VERSION } from './version.js';
 
 function addFleetOptions(command: Command): Command {
@@ -133,10 +132,7 @@ export function buildProgram(): { run(argv: readonly string[]): Promise<number> 
     .description('one run: hosts, findings, actions (interrupted ones marked)')
     .option('--json', 'JSON output')
     .action(async (run: string, o: { json?: boolean }, cmd: Command) => {
-      const id = Number(run);
-      if (!/^\d+$/.test(run) || id < 1) {
-        throw new ConfigError(`history show ${JSON.stringify(run).slice(1, -1)}: expected a run number (a whole number of at least 1, as \`history\` lists them)`);
-      }
+      const id = runNumber(run);
       exitCode = await runHistory({ kind: 'show', runId: id }, { ...history.opts(), ...o }, buildTerminal(cmd));
     });
   history
