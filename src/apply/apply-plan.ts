@@ -12,6 +12,7 @@ import type { AuditStore } from '../record/types.js';
 import type { RemoteShell } from '../transport/types.js';
 import { ActionJournal, type OutcomeBody } from './action-journal.js';
 import type { KillOptions } from './kill-command.js';
+import { shellWithSignal } from '../transport/cancelled.js';
 import { runKill, runRemoveFile } from './run-host-action.js';
 import type { ActionOutcome, ApplyEvent } from './types.js';
 
@@ -22,16 +23,22 @@ export interface ApplyDeps {
   readonly audit?: Pick<AuditStore, 'recordIntent' | 'recordOutcome'> | undefined;
   readonly runId?: number | undefined;
   readonly onEvent?: (event: ApplyEvent) => void;
-  /** After an API restart: resolves true once the owner host shows the console listening. */
-  readonly confirmRestart?: (action: RestartAction) => Promise<boolean>;
-  /** A host (or a restart) that takes longer fails without holding up the others. Default 60 s. */
+  /**
+   * After an API restart: resolves true once the owner host shows the console listening.
+   * `signal` is the restart's deadline: every command it runs must stop when it fires.
+   */
+  readonly confirmRestart?: (action: RestartAction, signal: AbortSignal) => Promise<boolean>;
+  /** A host that takes longer fails without holding up the others; its commands are cancelled. Default 60 s. */
   readonly hostTimeoutMs?: number;
+  /** One restart (API disable, enable, and the wait for the console to listen): `--restart-timeout`. Default 120 s. */
+  readonly restartTimeoutMs?: number;
   readonly concurrency?: number;
   /** TERM and KILL waits of the kill script. */
   readonly kill?: KillOptions;
 }
 
 export const DEFAULT_HOST_TIMEOUT_MS = 60_000;
+export const DEFAULT_RESTART_TIMEOUT_MS = 120_000;
 const DEFAULT_CONCURRENCY = 16;
 
 type HostAction = KillAction | RemoveFileAction;
@@ -63,7 +70,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ActionOutc
       });
       return Promise.resolve();
     }
-    return runRecorded(journal, action, () => withTimeout(restart(action, deps), timeoutMs, `restart of ${action.nodeUuid}`));
+    const restartMs = deps.restartTimeoutMs ?? DEFAULT_RESTART_TIMEOUT_MS;
+    return runRecorded(journal, action, () => withDeadline((signal) => restart(action, deps, signal), restartMs, `restart of ${action.nodeUuid}`));
   });
 
   for (const action of plan.actions) {
@@ -75,10 +83,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ActionOutc
 /** One host's actions in plan order; a host that hangs fails at the deadline, and what was not begun is not run. */
 async function runHost(host: string, actions: readonly HostAction[], deps: ApplyDeps, journal: ActionJournal, timeoutMs: number): Promise<void> {
   let timedOut = false;
+  // The host's deadline, down to every command: when it fires, the one running is cancelled.
+  const cancel = new AbortController();
   const work = async (): Promise<void> => {
     let shell: RemoteShell;
     try {
-      shell = await deps.shellFor(host);
+      shell = shellWithSignal(await deps.shellFor(host), cancel.signal);
     } catch (error) {
       for (const action of actions) journal.finish(action, { status: 'failed', detail: `${host}: no shell: ${describeError(error)}`, killed: [] });
       return;
@@ -100,6 +110,7 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
   clearTimeout(timer);
   if (result !== 'timeout') return;
   timedOut = true;
+  cancel.abort(new Error(`${host} did not answer within ${seconds(timeoutMs)}`));
   // The action that hung fails; so does the first one when the connection itself hung.
   let blame = !actions.some((a) => journal.isBegun(a.id));
   for (const action of actions) {
@@ -142,22 +153,36 @@ async function runRecorded(journal: ActionJournal, action: Action, run: () => Pr
   }
 }
 
-async function restart(action: RestartAction, deps: ApplyDeps): Promise<OutcomeBody> {
-  await deps.ironic.restartConsole(action.nodeUuid);
+async function restart(action: RestartAction, deps: ApplyDeps, signal: AbortSignal): Promise<OutcomeBody> {
+  await deps.ironic.restartConsole(action.nodeUuid, { signal });
   const port = action.expectedPort === null ? 'its port' : `port ${action.expectedPort}`;
   if (deps.confirmRestart === undefined) return { status: 'done', detail: 'console restarted through the API', killed: [] };
-  if (await deps.confirmRestart(action)) {
+  if (await deps.confirmRestart(action, signal)) {
     return { status: 'done', detail: `console restarted; listening on ${port} on ${action.host}`, killed: [] };
   }
   return { status: 'failed', detail: `restarted through the API, but nothing listens on ${port} on ${action.host}`, killed: [] };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `12 s`, `0.7 s`: a limit as an operator wrote it. */
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
+/**
+ * Runs `work` with one deadline: when it passes, the signal handed to `work` fires (its
+ * requests and commands are cancelled, not left running) and the result is a failure.
+ */
+function withDeadline<T>(work: (signal: AbortSignal) => Promise<T>, ms: number, what: string): Promise<T> {
+  const cancel = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const error = new Error(`${what} did not finish within ${seconds(ms)}`);
+      cancel.abort(error);
+      reject(error);
+    }, ms);
   });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work(cancel.signal), deadline]).finally(() => clearTimeout(timer));
 }
 
 function missingOutcome(action: Action): ActionOutcome {

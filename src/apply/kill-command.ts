@@ -23,7 +23,7 @@
 import type { ProcessRef } from '../compare/types.js';
 import type { ContainerSpec } from '../inventory/types.js';
 import { recogniseArgv } from '../observe/console-argv.js';
-import { REDACTED } from '../observe/redact-argv.js';
+import { REDACTED } from '../redact-secrets.js';
 import type { KillAction } from '../plan/types.js';
 import { shellQuote } from '../transport/host-command.js';
 

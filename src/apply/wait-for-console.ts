@@ -6,6 +6,7 @@
 import type { RemoteShell } from '../transport/types.js';
 import { shellQuote } from '../transport/host-command.js';
 import { wrapForHost } from '../transport/host-command.js';
+import { sleepUnless } from '../abortable-sleep.js';
 
 export function buildConsoleProbe(nodeUuid: string, port: number | null): string {
   const hex = port === null ? '' : port.toString(16).toUpperCase().padStart(4, '0');
@@ -26,13 +27,16 @@ export async function waitForConsole(
   port: number | null,
   timeoutMs: number,
   pollMs = 1_000,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const { command, stdin } = wrapForHost(shell.host, buildConsoleProbe(nodeUuid, port));
   for (;;) {
-    const result = await shell.exec(command, { stdin, timeoutMs: Math.max(1_000, deadline - Date.now()) }).catch(() => null);
+    if (signal?.aborted === true) return false;
+    const exec = { stdin, timeoutMs: Math.max(1_000, deadline - Date.now()), ...(signal !== undefined ? { signal } : {}) };
+    const result = await shell.exec(command, exec).catch(() => null);
     if (result?.stdout.trim() === 'UP') return true;
     if (Date.now() + pollMs > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await sleepUnless(pollMs, signal);
   }
 }

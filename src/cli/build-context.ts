@@ -1,12 +1,15 @@
 import { hostname, homedir, userInfo } from 'node:os';
 import type { Command } from 'commander';
+import { checkHostFilters } from '../compare/resolve-filters.js';
+import { ConfigError } from '../errors.js';
 import { resolveCloudConfig } from '../desire/cloud-config.js';
 import { createIronicClient } from '../desire/ironic-client.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Inventory } from '../inventory/types.js';
 import { acquireFixLock } from '../record/fix-lock.js';
-import { redactCliArgv } from '../record/redact-cli-argv.js';
 import { defaultAuditPath } from '../record/default-audit-path.js';
+import { loadAuditStore } from '../record/load-audit-store.js';
+import { redactArgv } from '../redact-secrets.js';
 import { createConnector } from '../transport/create-connector.js';
 import type { Connector } from '../transport/types.js';
 import { createChalkStyle } from '../ui/chalk-style.js';
@@ -70,6 +73,8 @@ function auditPath(o: Pick<FleetCliOptions, 'auditDb'>): string {
 export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<CommandContext> {
   const terminal = buildTerminal(cmd);
   const { inventory, notes } = await loadHosts(o);
+  const hostProblems = checkHostFilters(o.host ?? [], inventory.hosts.map((h) => h.name));
+  if (hostProblems.length > 0) throw new ConfigError(hostProblems);
   for (const note of notes) if (!o.quiet) terminal.err(`console-doctor: ${note}`);
   const cloud = await resolveCloudConfig({
     cloud: o.osCloud,
@@ -81,7 +86,7 @@ export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<Co
   });
   const ironic = createIronicClient(cloud, { timeoutMs: o.apiTimeout });
   // Loaded only when used: better-sqlite3 is a native module, and --no-audit runs need none.
-  const audit = o.audit ? (await import('../record/sqlite-audit-store.js')).openAuditStore(auditPath(o)) : null;
+  const audit = o.audit ? await loadAuditStore(auditPath(o)) : null;
   return {
     inventory,
     connector: buildConnectorFor(inventory, terminal),
@@ -89,7 +94,8 @@ export async function buildContext(o: FleetCliOptions, cmd: Command): Promise<Co
     audit,
     terminal,
     version: VERSION,
-    argv: redactCliArgv(process.argv.slice(2)),
+    // Our own -y is --yes, not ipmitool's KG key: spelled out so the redactor keeps what follows.
+    argv: redactArgv(process.argv.slice(2).map((arg) => (arg === '-y' ? '--yes' : arg))),
     clientHost: hostname(),
     user: userInfo().username,
     concurrency: inventory.ssh.concurrency,

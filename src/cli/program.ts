@@ -6,7 +6,7 @@ import { runHistory } from '../use-cases/run-history.js';
 import { runInventory } from '../use-cases/run-inventory.js';
 import { buildContext, buildTerminal, loadHosts, buildConnectorFor, withFixLock } from './build-context.js';
 import { EXIT } from './exit-codes.js';
-import { collect, durationOption, nonNegativeInt, positiveInt, type FleetCliOptions } from './options.js';
+import { ageOption, collect, runNumber, durationOption, nonNegativeInt, positiveInt, type FleetCliOptions } from './options.js';
 import { VERSION } from './version.js';
 
 function addFleetOptions(command: Command): Command {
@@ -132,7 +132,7 @@ export function buildProgram(): { run(argv: readonly string[]): Promise<number> 
     .description('one run: hosts, findings, actions (interrupted ones marked)')
     .option('--json', 'JSON output')
     .action(async (run: string, o: { json?: boolean }, cmd: Command) => {
-      const id = positiveInt(run);
+      const id = runNumber(run);
       exitCode = await runHistory({ kind: 'show', runId: id }, { ...history.opts(), ...o }, buildTerminal(cmd));
     });
   history
@@ -145,7 +145,7 @@ export function buildProgram(): { run(argv: readonly string[]): Promise<number> 
   history
     .command('prune')
     .description('delete runs older than a duration')
-    .requiredOption('--older-than <duration>', 'e.g. 90d', durationOption)
+    .requiredOption('--older-than <duration>', 'e.g. 90d', ageOption)
     .action(async (o: { olderThan: number }, cmd: Command) => {
       exitCode = await runHistory({ kind: 'prune', olderThanMs: o.olderThan }, history.opts(), buildTerminal(cmd));
     });

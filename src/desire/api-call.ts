@@ -2,6 +2,7 @@ import { ApiError, AuthError, ConsoleDoctorError } from '../errors.js';
 import { extractErrorMessage, tryJson } from './api-error-body.js';
 import { sendHttpRequest, TransportError, type HttpRequest, type HttpResponse, type TlsTrust } from './http-request.js';
 import type { Secret } from './secret.js';
+import { sleepUnless } from '../abortable-sleep.js';
 
 /** How often and how patiently to retry a request that failed below HTTP or with a 5xx. */
 export interface RetryPolicy {
@@ -31,6 +32,8 @@ export interface ApiCall {
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** The deadline of the action this call belongs to; aborts the request and any retry wait. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ApiAnswer {
@@ -38,8 +41,6 @@ export interface ApiAnswer {
   readonly headers: HttpResponse['headers'];
   readonly json: unknown;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /** Exponential backoff with jitter: base, 2×base, 4×base … capped. */
 export function backoffDelay(attempt: number, policy: RetryPolicy): number {
@@ -62,6 +63,7 @@ export async function callApi(context: ApiContext, call: ApiCall): Promise<ApiAn
     ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
     timeoutMs: context.timeoutMs,
     tls: context.tls,
+    ...(call.signal !== undefined ? { signal: call.signal } : {}),
   };
   for (let attempt = 0; ; attempt += 1) {
     const last = attempt + 1 >= context.retry.tries;
@@ -72,7 +74,7 @@ export async function callApi(context: ApiContext, call: ApiCall): Promise<ApiAn
     } catch (error) {
       if (error instanceof TransportError) {
         if (error.retryable && !last) {
-          await sleep(backoffDelay(attempt, context.retry));
+          await sleepUnless(backoffDelay(attempt, context.retry), call.signal);
           continue;
         }
         throw new TransportError(scrub(`${context.service} ${error.message}${after}`, context.secrets), error.retryable, { cause: error.cause });
@@ -81,7 +83,7 @@ export async function callApi(context: ApiContext, call: ApiCall): Promise<ApiAn
     }
     context.onRequest?.(call.method, `${call.url.pathname}${call.url.search}`, response.status);
     if ((response.status >= 500 || response.status === 429) && !last) {
-      await sleep(backoffDelay(attempt, context.retry));
+      await sleepUnless(backoffDelay(attempt, context.retry), call.signal);
       continue;
     }
     if (response.status >= 200 && response.status < 300) {

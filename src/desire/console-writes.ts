@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.js';
+import { sleepUnless } from '../abortable-sleep.js';
 import type { IronicSession } from './ironic-session.js';
 
 export interface ConsoleTiming {
@@ -6,9 +7,18 @@ export interface ConsoleTiming {
   readonly pollIntervalMs: number;
   /** How long one state change (PUT retries on 409 plus polling) may take in all. */
   readonly consoleTimeoutMs: number;
+  /** The deadline of the whole action (a restart is two changes): aborts requests and waits. */
+  readonly signal?: AbortSignal | undefined;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+/** Throws the action's cancellation when its deadline has fired. */
+function throwIfCancelled(timing: ConsoleTiming, uuid: string): void {
+  const signal = timing.signal;
+  if (signal?.aborted !== true) return;
+  const reason: unknown = signal.reason;
+  throw new ApiError(`node ${uuid}: console change cancelled: ${reason instanceof Error ? reason.message : String(reason ?? 'aborted')}`, { cause: reason });
+}
+
 
 /** Only what polling needs; `GET .../states/console` is never used: it ends live SOL sessions on Ironic 25+. */
 const POLL_FIELDS = 'uuid,console_enabled,last_error,target_provision_state,reservation';
@@ -26,7 +36,8 @@ const state = (enabled: boolean): string => (enabled ? 'enabled' : 'disabled');
 async function requestConsoleState(session: IronicSession, uuid: string, enabled: boolean, deadline: number, timing: ConsoleTiming): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await session.request('PUT', `${nodePath(uuid)}/states/console`, { enabled });
+      throwIfCancelled(timing, uuid);
+      await session.request('PUT', `${nodePath(uuid)}/states/console`, { enabled }, { signal: timing.signal });
       return;
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 409)) throw error;
@@ -34,7 +45,7 @@ async function requestConsoleState(session: IronicSession, uuid: string, enabled
       if (Date.now() + wait > deadline) {
         throw new ApiError(`${error.message} (still locked after ${timing.consoleTimeoutMs / 1000}s)`, { status: 409, cause: error });
       }
-      await sleep(wait);
+      await sleepUnless(wait, timing.signal);
     }
   }
 }
@@ -42,7 +53,8 @@ async function requestConsoleState(session: IronicSession, uuid: string, enabled
 /** Polls the node (not its console) until `console_enabled` is `enabled`, or times out naming `last_error`. */
 async function waitForConsoleState(session: IronicSession, uuid: string, enabled: boolean, deadline: number, timing: ConsoleTiming): Promise<void> {
   for (;;) {
-    const answer = await session.request('GET', `${nodePath(uuid)}?fields=${POLL_FIELDS}`);
+    throwIfCancelled(timing, uuid);
+    const answer = await session.request('GET', `${nodePath(uuid)}?fields=${POLL_FIELDS}`, undefined, { signal: timing.signal });
     const node = answer.json as { console_enabled?: unknown; last_error?: unknown } | undefined;
     if (node?.console_enabled === enabled) return;
     if (Date.now() + timing.pollIntervalMs > deadline) {
@@ -51,7 +63,7 @@ async function waitForConsoleState(session: IronicSession, uuid: string, enabled
         `Ironic API ${session.endpoint}: node ${uuid}: console not ${state(enabled)} after ${timing.consoleTimeoutMs / 1000}s (console_enabled is ${String(node?.console_enabled)}${lastError})`,
       );
     }
-    await sleep(timing.pollIntervalMs);
+    await sleepUnless(timing.pollIntervalMs, timing.signal);
   }
 }
 

@@ -15,6 +15,8 @@ export interface HttpRequest {
   readonly body?: string;
   readonly timeoutMs: number;
   readonly tls: TlsTrust;
+  /** The action's deadline: when it fires the request is aborted (its socket destroyed). */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -60,6 +62,7 @@ export function describeTransportFailure(error: unknown, url: URL, timeoutMs: nu
     case 'ECONNRESET': case 'EPIPE': return { reason: 'connection reset', retryable: true };
     case 'EHOSTUNREACH': case 'ENETUNREACH': return { reason: 'host unreachable', retryable: true };
     case 'ETIMEDOUT': case 'REQUEST_TIMEOUT': return { reason: `no answer within ${timeoutMs / 1000}s`, retryable: true };
+    case 'CANCELLED': return { reason: `cancelled: ${error instanceof Error ? error.message : 'aborted'}`, retryable: false };
     default: return { reason: code !== '' ? `request failed (${code})` : 'request failed', retryable: true };
   }
 }
@@ -69,12 +72,15 @@ export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
   const isHttps = req.url.protocol === 'https:';
   const send = isHttps ? httpsRequest : httpRequest;
   const origin = req.url.origin;
+  const signal = req.signal;
+  if (signal?.aborted) return Promise.reject(cancelledRequest(req, signal));
   return new Promise<HttpResponse>((resolvePromise, rejectPromise) => {
     let settled = false;
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       const { reason, retryable } = describeTransportFailure(error, req.url, req.timeoutMs);
       rejectPromise(new TransportError(`${origin}: ${req.method} ${req.url.pathname}: ${reason}`, retryable, { cause: error }));
     };
@@ -95,6 +101,7 @@ export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolvePromise({
           status: response.statusCode ?? 0,
           statusText: response.statusMessage ?? '',
@@ -108,7 +115,23 @@ export function sendHttpRequest(req: HttpRequest): Promise<HttpResponse> {
       fail(timeout);
       clientRequest.destroy();
     }, req.timeoutMs);
+    const onAbort = (): void => {
+      fail(abortReason(signal as AbortSignal));
+      clientRequest.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     clientRequest.on('error', fail);
     clientRequest.end(req.body);
   });
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  const message = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  return Object.assign(new Error(message), { code: 'CANCELLED' });
+}
+
+function cancelledRequest(req: HttpRequest, signal: AbortSignal): TransportError {
+  const { reason } = describeTransportFailure(abortReason(signal), req.url, req.timeoutMs);
+  return new TransportError(`${req.url.origin}: ${req.method} ${req.url.pathname}: ${reason}`, false);
 }

@@ -1,3 +1,4 @@
+import { ApiError } from '../errors.js';
 import type { RetryPolicy } from './api-call.js';
 import type { CloudConfig } from './cloud-config-types.js';
 import { restartConsoleState, setConsoleState, type ConsoleTiming } from './console-writes.js';
@@ -21,6 +22,20 @@ export interface IronicClientOptions {
   readonly retry?: RetryPolicy;
   /** Replaces node:http(s), for tests. */
   readonly send?: (request: HttpRequest) => Promise<HttpResponse>;
+}
+
+/**
+ * The shared session, or the action's cancellation if its deadline fires first (the
+ * session keeps opening for the next caller and ends by its own request timeout).
+ */
+function untilCancelled<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new ApiError(`Ironic API: cancelled while opening the session: ${String((signal.reason as Error | undefined)?.message ?? 'aborted')}`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
@@ -48,8 +63,10 @@ export function createIronicClient(config: CloudConfig, options: IronicClientOpt
   };
   return {
     readDesiredState: async () => readDesiredState(await open()),
-    setConsole: async (nodeUuid, enabled) => setConsoleState(await open(), nodeUuid, enabled, timing),
-    restartConsole: async (nodeUuid) => restartConsoleState(await open(), nodeUuid, timing),
+    setConsole: async (nodeUuid, enabled, change = {}) =>
+      setConsoleState(await untilCancelled(open(), change.signal), nodeUuid, enabled, { ...timing, signal: change.signal }),
+    restartConsole: async (nodeUuid, change = {}) =>
+      restartConsoleState(await untilCancelled(open(), change.signal), nodeUuid, { ...timing, signal: change.signal }),
     checkNodeGone: async (nodeUuid): Promise<NodeGoneCheck> => {
       let current: IronicSession;
       try {

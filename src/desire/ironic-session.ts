@@ -15,12 +15,17 @@ export interface SessionOptions {
   readonly send?: (request: HttpRequest) => Promise<HttpResponse>;
 }
 
+export interface RequestOptions {
+  /** The deadline of the action the request belongs to. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** An authenticated connection to one Ironic endpoint at one negotiated microversion. */
 export interface IronicSession {
   readonly endpoint: string;
   readonly apiVersion: string;
   /** `path` is relative to the endpoint, e.g. `/v1/nodes?limit=1000`. */
-  request(method: HttpRequest['method'], path: string, body?: unknown): Promise<ApiAnswer>;
+  request(method: HttpRequest['method'], path: string, body?: unknown, options?: RequestOptions): Promise<ApiAnswer>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -103,17 +108,18 @@ export async function openIronicSession(config: CloudConfig, options: SessionOpt
   const root = await callApi(context, { method: 'GET', url: new URL(`${endpoint}/`) });
   const apiVersion = chooseMicroversion(root.json, endpoint);
 
-  const request = async (method: HttpRequest['method'], path: string, body?: unknown, renewed = false): Promise<ApiAnswer> => {
+  const request = async (method: HttpRequest['method'], path: string, body: unknown, options: RequestOptions, renewed = false): Promise<ApiAnswer> => {
     const headers = { ...(await authHeaders()), [MICROVERSION_HEADER]: apiVersion };
+    const signal = options.signal !== undefined ? { signal: options.signal } : {};
     try {
-      return await callApi(context, { method, url: new URL(`${endpoint}${path}`), headers, body });
+      return await callApi(context, { method, url: new URL(`${endpoint}${path}`), headers, body, ...signal });
     } catch (error) {
       if (error instanceof HttpAuthError && error.status === 401 && refresh !== undefined && !renewed) {
         refresh();
-        return request(method, path, body, true);
+        return request(method, path, body, options, true);
       }
       throw error;
     }
   };
-  return { endpoint, apiVersion, request: (method, path, body) => request(method, path, body) };
+  return { endpoint, apiVersion, request: (method, path, body, options = {}) => request(method, path, body, options) };
 }

@@ -43,13 +43,18 @@ export interface DesiredState {
   readonly readAt: string;
 }
 
+export interface ConsoleChangeOptions {
+  /** The action's deadline: when it fires, requests are aborted and polling stops. */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** The reads and writes `fix` and `scan` need from Ironic; implemented by the HTTP client. */
 export interface DesiredStateSource {
   readDesiredState(): Promise<DesiredState>;
   /** PUT .../states/console and wait (by polling the node) until it shows `enabled`. */
-  setConsole(nodeUuid: string, enabled: boolean): Promise<void>;
+  setConsole(nodeUuid: string, enabled: boolean, options?: ConsoleChangeOptions): Promise<void>;
   /** Disable, wait, enable, wait. */
-  restartConsole(nodeUuid: string): Promise<void>;
+  restartConsole(nodeUuid: string, options?: ConsoleChangeOptions): Promise<void>;
   /**
    * Asks Ironic for the node itself (`GET /v1/nodes/<uuid>`, never a list: lists hide
    * child and self-parented nodes). Only a 404 proves the node is gone.

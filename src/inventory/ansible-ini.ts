@@ -20,6 +20,8 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
   const problems: string[] = [];
   const declared = new Set<string>(['all', 'ungrouped']);
   const references: { group: string; line: number; what: string }[] = [];
+  /** `group host` → where it was listed and what it set there: a conflicting repeat is a problem, as a duplicate key is in YAML. */
+  const listed = new Map<string, { line: number; vars: Map<string, unknown> }>();
   let group = 'ungrouped';
   let state: State = 'hosts';
 
@@ -68,7 +70,10 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
     } else {
       const hosts = hostLine(line, at);
       problems.push(...hosts.problems);
-      for (const name of hosts.names) builder.addHost(group, name, hosts.vars, hosts.port);
+      for (const name of hosts.names) {
+        problems.push(...repeatProblems(listed, `${group} ${name}`, lineNo, hosts.vars).map((p) => problemAt(at, `host "${name}" listed again in [${group}]: ${p}`)));
+        builder.addHost(group, name, hosts.vars, hosts.port);
+      }
     }
   });
 
@@ -78,6 +83,29 @@ export function parseAnsibleIni(text: string, source: string): { model: AnsibleM
     }
   }
   return { model: builder.build(), problems };
+}
+
+/**
+ * Ansible merges a host listed twice (a section may be reopened to add variables), but
+ * silently keeps the last value of a variable set twice: that is reported instead.
+ */
+function repeatProblems(
+  listed: Map<string, { line: number; vars: Map<string, unknown> }>,
+  key: string,
+  line: number,
+  vars: readonly (readonly [string, Located])[],
+): string[] {
+  const earlier = listed.get(key);
+  const problems: string[] = [];
+  for (const [name, located] of vars) {
+    const before = earlier?.vars.get(name);
+    if (earlier !== undefined && earlier.vars.has(name) && before !== located.value) {
+      problems.push(`${name} set to ${JSON.stringify(located.value)}, but line ${earlier.line} set it to ${JSON.stringify(before)}: keep one`);
+    }
+  }
+  const merged = new Map([...(earlier?.vars ?? []), ...vars.map(([name, located]) => [name, located.value] as const)]);
+  listed.set(key, { line: earlier?.line ?? line, vars: merged });
+  return problems;
 }
 
 interface HostLine {

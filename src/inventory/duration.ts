@@ -24,3 +24,24 @@ export function parseDuration(text: string, what = 'duration'): number {
   const unit = match[2] ?? 's';
   return Math.round(Number(amount) * (UNIT_MS[unit] ?? 1_000));
 }
+
+/** The longest time a timer can wait: Node clamps anything above 2^31-1 ms (24.8 days) to 1 ms. */
+export const MAX_TIMER_MS = 24 * 86_400_000;
+
+/**
+ * A duration that becomes a timer (a timeout, a deadline, an interval): above 0 and at
+ * most 24 days. Returns the problem in words, or the value in ms.
+ */
+export function checkTimerDuration(ms: number): string | null {
+  if (ms <= 0) return 'must be above 0';
+  if (ms > MAX_TIMER_MS) return 'must be at most 24 days';
+  return null;
+}
+
+/** `parseDuration` for a timer; throws a ConfigError `WHAT: …` when out of bounds. */
+export function parseTimerDuration(text: string, what = 'duration'): number {
+  const ms = parseDuration(text, what);
+  const problem = checkTimerDuration(ms);
+  if (problem !== null) throw new ConfigError(`${what}: ${problem}, got ${JSON.stringify(text)}`);
+  return ms;
+}

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { parseDuration } from './duration.js';
+import { checkTimerDuration, parseDuration } from './duration.js';
 import { buildHostSpec, HOST_KEYS, type HostKey } from './host-spec.js';
 import { expandHostRange } from './host-range.js';
 import { describeValue, didYouMean, isMapping, problemAt, type Located } from './problems.js';
@@ -124,8 +124,9 @@ function readSsh(section: Readonly<Record<string, unknown>>, problemFor: Problem
     }
     try {
       const ms = parseDuration(String(raw));
-      if (ms > 0) return ms;
-      problems.push(problemFor(['ssh', key], `must be longer than 0, got ${describeValue(raw)}`));
+      const problem = checkTimerDuration(ms);
+      if (problem === null) return ms;
+      problems.push(problemFor(['ssh', key], `${problem}, got ${describeValue(raw)}`));
     } catch (error) {
       const message = error instanceof ConfigError ? error.message.replace(/^duration: /, '') : String(error);
       problems.push(problemFor(['ssh', key], message));

@@ -26,6 +26,8 @@ export interface InventoryResult {
  */
 export function parseInventory(text: string, source: string, options: InventoryOptions = {}): InventoryResult {
   if (isBlank(text)) throw new ConfigError(problemAt(source, 'empty inventory: no hosts'));
+  const binary = binaryProblem(text, source);
+  if (binary !== null) throw new ConfigError(binary);
   const format = detectFormat(text);
   switch (format) {
     case 'json': {
@@ -70,6 +72,14 @@ function finish(
 ): InventoryResult {
   throwIfProblems([...parseProblems, ...resolved.problems]);
   return { inventory: resolved.inventory, notes: [...resolved.notes] };
+}
+
+/** NUL, other control characters or bytes that are not UTF-8: a binary file, named once instead of echoed. */
+function binaryProblem(text: string, source: string): string | null {
+  const at = text.search(/[\x00-\x08\x0e-\x1f\x7f\ufffd]/);
+  if (at < 0) return null;
+  const line = text.slice(0, at).split('\n').length;
+  return problemAt(`${source}:${line}`, 'not a text file: binary data or bytes that are not UTF-8; expected a YAML, INI or JSON inventory');
 }
 
 function parseJson(text: string, source: string): unknown {

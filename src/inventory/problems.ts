@@ -40,19 +40,24 @@ export function describeValue(value: unknown): string {
 
 /** ` (did you mean "x"?)` when one candidate is close enough to be a likely typo. */
 export function didYouMean(word: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
+  const [best] = closeMatches(word, candidates, 1);
+  return best === undefined ? '' : ` (did you mean "${best}"?)`;
+}
+
+/**
+ * The candidates close enough to `word` to be what was meant, closest first: within an
+ * edit distance of a third of its length, else (for 4 characters or more) those it begins.
+ */
+export function closeMatches(word: string, candidates: readonly string[], max = 3): string[] {
+  const lower = word.toLowerCase();
   const allowed = Math.max(1, Math.floor(word.length / 3));
-  if (best !== undefined && bestDistance <= allowed) return ` (did you mean "${best}"?)`;
-  const extended = word.length >= 4 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
-  return extended === undefined ? '' : ` (did you mean "${extended}"?)`;
+  const near = [...new Set(candidates)]
+    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .filter((c) => c.distance <= allowed)
+    .sort((a, b) => a.distance - b.distance)
+    .map((c) => c.candidate);
+  if (near.length > 0) return near.slice(0, max);
+  return word.length >= 4 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)).slice(0, max) : [];
 }
 
 /** Edit distance counting a swap of two neighbours as one edit ("prot" → "port"). */

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { problemAt } from './problems.js';
 
 /** A path into a YAML document: mapping keys and sequence indexes. */
@@ -41,7 +41,33 @@ export function parseYamlText(text: string, source: string, version: '1.1' | '1.
     const node = nodeAt(doc.contents, path);
     return node?.range ? lineAt(node.range[0]) : undefined;
   };
-  return { ok: true, document: { value: doc.toJS({ maxAliasCount: 1000 }) as unknown, lineOf } };
+  const value = toPlainValue(doc, source, lineAt);
+  if (!value.ok) return value;
+  return { ok: true, document: { value: value.value, lineOf } };
+}
+
+/** Aliases expanding to more than this many nodes are refused (the "billion laughs"). */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The document as plain data; an alias bomb is a problem at the first alias, not a crash. */
+function toPlainValue(
+  doc: Document,
+  source: string,
+  lineAt: (offset: number) => number,
+): { ok: true; value: unknown } | { ok: false; problems: readonly string[] } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (error) {
+    let line = 1;
+    visit(doc, {
+      Alias(_key, node) {
+        line = node.range ? lineAt(node.range[0]) : line;
+        return visit.BREAK;
+      },
+    });
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { ok: false, problems: [problemAt(`${source}:${line}`, `aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes): ${reason}`)] };
+  }
 }
 
 /** `SOURCE:a.b.c`, the prefix of a problem about a YAML path. */

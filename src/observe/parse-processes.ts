@@ -1,7 +1,7 @@
 import { describeHostText, parseEscapedRecords } from './escaped-records.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-script.js';
 import type { ProcessInfo } from './types.js';
-import { redactArgv } from './redact-argv.js';
+import { redactArgv } from '../redact-secrets.js';
 import { sectionLines } from './probe-sections.js';
 
 /** The fields of /proc/PID/stat the observe stage uses. */

@@ -15,7 +15,7 @@ import { createHistoryQueries } from './history-queries.js';
 import type { HistoryQueries } from './history-types.js';
 import { migrate } from './migrations.js';
 import { currentProcessIdentity, localProcessProbe, type ProcessProbe } from './process-identity.js';
-import { redactCliArgv, redactCommandLine } from './redact-cli-argv.js';
+import { redactArgv, redactText } from '../redact-secrets.js';
 import type { AuditStore, RunStart } from './types.js';
 
 export { defaultAuditPath } from './default-audit-path.js';
@@ -49,7 +49,7 @@ export class SqliteAuditStore implements AuditStore {
           `INSERT INTO runs (command, argv_json, user, client_host, version, started_at, pid, proc_start_ticks, boot_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(run.command, JSON.stringify(redactCliArgv(run.argv)), run.user, run.clientHost, run.version,
+        .run(run.command, JSON.stringify(redactArgv(run.argv)), run.user, run.clientHost, run.version,
           isoTimestamp(run.startedAt, 'startedAt'), self.pid, self.startTicks, self.bootId),
     );
     return Number(result.lastInsertRowid);
@@ -66,7 +66,7 @@ export class SqliteAuditStore implements AuditStore {
           const o = scan.observation;
           insert.run(runId, scan.host, 1, null, null, Math.round(scan.durationMs), o.conductorName, o.consoles.length, o.bootId);
         } else {
-          insert.run(runId, scan.host, 0, redactCommandLine(scan.error), scan.errorKind, Math.round(scan.durationMs), null, null, null);
+          insert.run(runId, scan.host, 0, redactText(scan.error), scan.errorKind, Math.round(scan.durationMs), null, null, null);
         }
       }
     });
@@ -81,7 +81,7 @@ export class SqliteAuditStore implements AuditStore {
     const insertAll = this.db.transaction((rows: readonly Finding[]) => {
       for (const f of rows) {
         insert.run(runId, f.id, f.kind, f.severity, f.host, f.nodeUuid, f.nodeName, f.port,
-          redactCommandLine(f.message), JSON.stringify(f.evidence.map(redactCommandLine)), f.remedy);
+          redactText(f.message), JSON.stringify(f.evidence.map(redactText)), f.remedy);
       }
     });
     this.write('record findings', () => insertAll(findings));
@@ -107,7 +107,7 @@ export class SqliteAuditStore implements AuditStore {
           `UPDATE actions SET outcome_at = ?, status = ?, outcome_detail = ?, killed_json = ?
            WHERE id = ? AND outcome_at IS NULL`,
         )
-        .run(this.now().toISOString(), outcome.status, redactCommandLine(outcome.detail),
+        .run(this.now().toISOString(), outcome.status, redactText(outcome.detail),
           JSON.stringify(outcome.killed), intentId),
     );
     if (result.changes !== 1) {
@@ -119,7 +119,7 @@ export class SqliteAuditStore implements AuditStore {
     const result = this.write('finish a run', () =>
       this.db
         .prepare('UPDATE runs SET finished_at = ?, exit_code = ?, summary = ? WHERE id = ? AND finished_at IS NULL')
-        .run(this.now().toISOString(), exitCode, redactCommandLine(summary), runId),
+        .run(this.now().toISOString(), exitCode, redactText(summary), runId),
     );
     if (result.changes !== 1) {
       throw new InternalError(`audit database ${this.path}: run ${runId} does not exist or is already finished`);
@@ -184,7 +184,7 @@ function isoTimestamp(value: string, field: string): string {
 
 /** A copy of a JSON-like value with every string passed through the command-line redaction. */
 function redactStrings(value: unknown): unknown {
-  if (typeof value === 'string') return redactCommandLine(value);
+  if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map(redactStrings);
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactStrings(inner)]));

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { HostSpec } from '../inventory/types.js';
+import { cancelled } from './cancelled.js';
 import type { ExecOptions, ExecResult, RemoteShell } from './types.js';
 
 /**
@@ -17,31 +18,37 @@ export class LocalShell implements RemoteShell {
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const timeoutMs = options.timeoutMs ?? this.commandTimeoutMs;
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(cancelled(this.host.name, signal));
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        // The shell leads its own process group: end the group it started, by its pid.
-        if (child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            /* already gone */
-          }
+      let ended: 'timeout' | 'cancelled' | undefined;
+      // The shell leads its own process group: end the group it started, by its pid.
+      const endGroup = (why: 'timeout' | 'cancelled'): void => {
+        ended ??= why;
+        if (child.pid === undefined) return;
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
         }
-      }, timeoutMs);
+      };
+      const timer = setTimeout(() => endGroup('timeout'), timeoutMs);
+      const onAbort = (): void => endGroup('cancelled');
+      signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', (error) => {
         clearTimeout(timer);
         reject(error);
       });
-      child.on('close', (code, signal) => {
+      child.on('close', (code, exitSignal) => {
         clearTimeout(timer);
-        if (timedOut) {
+        signal?.removeEventListener('abort', onAbort);
+        if (ended === 'cancelled' && signal !== undefined) return reject(cancelled(this.host.name, signal));
+        if (ended === 'timeout') {
           reject(new Error(`${this.host.name}: command timed out after ${timeoutMs} ms`));
           return;
         }
@@ -49,7 +56,7 @@ export class LocalShell implements RemoteShell {
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
           code,
-          signal: signal ?? undefined,
+          signal: exitSignal ?? undefined,
         });
       });
       child.stdin.on('error', () => undefined);

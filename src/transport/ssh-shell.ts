@@ -6,6 +6,7 @@ import type { Client, ClientChannel } from './ssh2.js';
 import { UnreachableError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { firstLine, seconds } from './ssh-hop.js';
+import { cancelled } from './cancelled.js';
 import type { ExecOptions, ExecResult, RemoteShell } from './types.js';
 
 const CLOSED_HERE = 'closed by console-doctor';
@@ -37,15 +38,23 @@ export class SshShell implements RemoteShell {
       const why = this.closedBecause === CLOSED_HERE ? 'connection already closed' : `connection lost (${this.closedBecause})`;
       return Promise.reject(new UnreachableError(`${this.host.name}: ${why}`));
     }
+    const signal = options.signal;
+    if (signal?.aborted) return Promise.reject(cancelled(this.host.name, signal));
     return new Promise((resolve, reject) => {
       let channel: ClientChannel | undefined;
       let settled = false;
+      const onAbort = (): void => {
+        finish(() => reject(cancelled(this.host.name, signal as AbortSignal)));
+        if (channel !== undefined) abandon(channel);
+      };
       const finish = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         outcome();
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       // The timeout covers opening the channel too: a stalled host may never answer that.
       const timer = setTimeout(() => {
         finish(() => reject(new UnreachableError(`${this.host.name}: command timed out after ${seconds(timeoutMs)}`)));

@@ -14,6 +14,11 @@ export interface ExecOptions {
   readonly stdin?: string;
   /** Overrides the connection's command timeout. */
   readonly timeoutMs?: number;
+  /**
+   * The deadline of the action this command belongs to: when it fires, the command is
+   * cancelled (its channel closed, the host asked to kill it) and the call rejects.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { applyPlan } from '../apply/apply-plan.js';
+import { DEFAULT_HOST_TIMEOUT_MS } from '../apply/apply-plan.js';
 import type { ActionOutcome } from '../apply/types.js';
 import { ConfigError } from '../errors.js';
 import { observeHost } from '../observe/observe-host.js';
@@ -9,11 +9,14 @@ import { revalidatePlan, type DroppedAction } from '../plan/revalidate-plan.js';
 import type { Plan, PlanPolicy, RestartAction } from '../plan/types.js';
 import { describeAction, renderOutcome, renderPlan } from '../report/render-plan.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
+import { sleepUnless } from '../abortable-sleep.js';
+import { shellWithSignal } from '../transport/cancelled.js';
 import type { RemoteShell } from '../transport/types.js';
 import type { CommandContext, ReportOptions } from './context.js';
 import { effectiveReport, emitReport, scanExitCode } from './emit-report.js';
 import { recordScan, summarize } from './record-scan.js';
-import { scanWithProgress } from './run-scan.js';
+import { applyWithReport } from './apply-with-report.js';
+import { resolveScanFilters, scanWithProgress } from './run-scan.js';
 import { closeShells, type ScanResult } from './scan-once.js';
 
 export interface FixOptions extends ReportOptions {
@@ -26,23 +29,23 @@ export interface FixOptions extends ReportOptions {
   readonly restartTimeoutMs: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * After an API restart, watch the owner host until a daemon for the node listens. Any
  * port will do: Ironic allocates a new port from `[console]port_range` on every start,
  * so the port read before the restart may be stale; the final scan judges the port.
  */
-function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>, timeoutMs: number) {
-  return async (action: RestartAction): Promise<boolean> => {
-    const shell = shells.get(action.host);
-    if (shell === undefined) return false;
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>) {
+  return async (action: RestartAction, signal: AbortSignal): Promise<boolean> => {
+    const owner = shells.get(action.host);
+    if (owner === undefined) return false;
+    // Every probe is bound to the restart's deadline (--restart-timeout), which ends the wait.
+    const shell = shellWithSignal(owner, signal);
+    while (!signal.aborted) {
       const observation = await observeHost(shell);
       const up = observation.consoles.some((c) => c.nodeUuid === action.nodeUuid && !c.zombie && c.listening !== false);
       if (up) return true;
-      await sleep(1_000);
+      await sleepUnless(1_000, signal);
     }
     return false;
   };
@@ -95,10 +98,11 @@ function recordUnapplied(ctx: CommandContext, result: ScanResult, options: FixOp
  * `console-doctor fix`: a fresh scan, a plan, confirmation, apply, and a final scan
  * whose exit code is the result (0 only when the fleet is clean afterwards).
  */
-export async function runFix(ctx: CommandContext, options: FixOptions): Promise<number> {
+export async function runFix(ctx: CommandContext, given: FixOptions): Promise<number> {
   const { terminal, audit } = ctx;
-  const first = await scanWithProgress(ctx, !options.dryRun);
+  const first = await scanWithProgress(ctx, !given.dryRun);
   try {
+    const options = resolveScanFilters(first, given);
     const firstCode = scanExitCode(first, effectiveReport(first, options));
     if (first.desiredError !== null) {
       recordScan(ctx, 'fix', first, options, 3);
@@ -133,7 +137,7 @@ export async function runFix(ctx: CommandContext, options: FixOptions): Promise<
       audit.recordFindings(runId, effectiveReport(first, options).findings);
     }
     recordDropped(ctx, runId, dropped);
-    const outcomes: ActionOutcome[] = await applyPlan(plan, {
+    const outcomes: ActionOutcome[] = await applyWithReport(plan, {
       shellFor: async (host) => {
         const shell = first.shells.get(host);
         if (shell === undefined) throw new Error(`${host}: no open connection`);
@@ -143,11 +147,12 @@ export async function runFix(ctx: CommandContext, options: FixOptions): Promise<
       audit: audit ?? undefined,
       runId,
       concurrency: ctx.concurrency,
-      confirmRestart: confirmRestartBy(first.shells, options.restartTimeoutMs),
+      confirmRestart: confirmRestartBy(first.shells),
+      restartTimeoutMs: options.restartTimeoutMs,
       onEvent: (event) => {
         if (event.type === 'action-done') terminal.err(renderOutcome(event.action, event.outcome, terminal.style));
       },
-    });
+    }, terminal, DEFAULT_HOST_TIMEOUT_MS);
     const failed = outcomes.filter((o) => o.status === 'failed').length;
     closeShells(first);
 

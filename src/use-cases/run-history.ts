@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, assertNever } from '../errors.js';
-import { defaultAuditPath, openAuditStore } from '../record/sqlite-audit-store.js';
+import { defaultAuditPath } from '../record/default-audit-path.js';
+import { loadAuditStore } from '../record/load-audit-store.js';
 import { renderHistoryJson, renderNodeTimeline, renderRunDetail, renderRunList } from '../report/history-text.js';
 import type { Terminal } from './context.js';
 
@@ -18,7 +19,7 @@ export async function runHistory(
 ): Promise<number> {
   const path = options.auditDb ?? defaultAuditPath(process.env);
   if (!existsSync(path)) throw new ConfigError(`audit database ${path}: does not exist (no scan or fix has recorded anything yet)`);
-  const store = openAuditStore(path);
+  const store = await loadAuditStore(path);
   try {
     const history = store.history();
     const json = options.json === true;
