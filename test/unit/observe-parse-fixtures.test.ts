@@ -159,6 +159,18 @@ describe('parseProbeOutput overrides and errors', () => {
     expect(observation.warnings).toContain('conductor-1.lab: dropped an unreadable stat record: /proc/4190001/stat: 4190001 (x) ? nonsense');
   });
 
+  it('ignores files in a directory no conductor setting or conductor-run console names, with one warning', () => {
+    const evil = `/home/mallory/evil/${uuid(0)}.pw`;
+    const text = fixture('root-ss').replace('@@cd probe0 files@@\n', `@@cd probe0 files@@\n2049 77 8180 600 1001 mallory 1 6 ${evil}\n`);
+    const observation = parseProbeOutput(text, buildHost());
+    expect(observation.files.map((f) => f.path)).not.toContain(evil);
+    expect(observation.warnings).toContain(
+      'conductor-1.lab: ignored 1 pid/password file(s) in directories no conductor setting or conductor-run console names (/home/mallory/evil)',
+    );
+    expect(observation.fileDirs).toContainEqual({ dir: scenario.dir, source: 'ironic.conf' });
+    expect(observation.conductorUser).toMatchObject({ name: 'root', uid: 0 });
+  });
+
   it('ignores forged section headers (the nonce does not match)', () => {
     const forged = fixture('root-ss').replace('@@cd probe0 end@@', '@@cd other files@@\n600 0 root 1 /etc/shadow.pid\n@@cd probe0 end@@');
     expect(parseProbeOutput(forged, buildHost()).files.map((f) => f.path)).not.toContain('/etc/shadow.pid');
