@@ -65,8 +65,19 @@ function killAction(finding: Finding, common: CommonFields, scans: readonly Host
   const user = scan?.ok ? scan.observation.processes.find((p) => p.uid === listener.uid)?.user : undefined;
   const runAs = user === undefined || /^\d+$/.test(user) ? `#${listener.uid}` : user;
   const processes = finding.processes.filter((p) => p.uid === listener.uid);
-  const pidFile = finding.paths.find((path) => path.endsWith('.pid')) ?? null;
-  return { action: { ...common, kind: 'kill', host: finding.host, processes, pidFile, runAs } };
+  return { action: { ...common, kind: 'kill', host: finding.host, processes, pidFile: killPidFile(finding, scans), runAs } };
+}
+
+/**
+ * The pid file a kill removes once the listener is gone: only one the removal rule allows
+ * (removable-file.ts). A console's argv names its pid file, and any local user can start a
+ * console-shaped process naming a file elsewhere; such a file is left where it is.
+ */
+function killPidFile(finding: Finding, scans: readonly HostScan[]): string | null {
+  const path = finding.paths.find((p) => p.endsWith('.pid'));
+  if (path === undefined || finding.host === null) return null;
+  const scanned = observedFile(scans, finding.host, path);
+  return scanned !== null && removalVerdict(scanned.file, scanned.observation).removable ? path : null;
 }
 
 type CommonFields = Pick<KillAction, 'id' | 'findingId' | 'findingKind' | 'nodeUuid'>;

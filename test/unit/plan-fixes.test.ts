@@ -101,6 +101,22 @@ describe('planFixes: file removals', () => {
   });
 });
 
+describe('planFixes: the pid file a kill removes follows the same removal rule', () => {
+  const listener = socatRef({ pid: 3001 });
+  it.each([
+    { what: 'a file not named <uuid>.pid', path: '/tmp/garbage.pid' },
+    { what: 'a file the scan did not see (outside the trusted directories)', path: `/home/mallory/evil/${NODE_1}.pid` },
+  ])('a kill leaves $what in place', ({ path }) => {
+    const result = plan([buildFinding({ kind: 'unknown-node', remedy: 'kill', processes: [listener], paths: [path] })]);
+    expect(result.actions[0]).toMatchObject({ kind: 'kill', pidFile: null });
+  });
+
+  it('a kill removes the console pid file the rule allows', () => {
+    const result = plan([buildFinding({ kind: 'unknown-node', remedy: 'kill', processes: [listener], paths: [`/tmp/${NODE_1}.pid`] })]);
+    expect(result.actions[0]).toMatchObject({ kind: 'kill', pidFile: `/tmp/${NODE_1}.pid` });
+  });
+});
+
 describe('planFixes: order', () => {
   it('kills, then file removals, then restarts, then reports; by host and node within each group', () => {
     const findings = [
