@@ -20,7 +20,8 @@
  *     "findings": number, "critical": number, "warning": number, "info": number,
  *     "by_kind": { "<kind>": number }      every kind, 0 when none
  *   },
- *   "hosts": [ { "name", "ok": bool, "error": string|null, "duration_ms", "conductor": string|null } ],
+ *   "hosts": [ { "name", "ok": bool, "error": string|null, "duration_ms", "conductor": string|null,
+ *                "warnings": [string] } ],  what the probe could not read or dropped (hostile records), one line each
  *   "observed_consoles": [ { "host", "node_uuid", "type", "pid", "port" } ],   only when Ironic could not be read
  *   "findings": [ {
  *     "id": "<kind>:<host>:<node uuid|pid|path>",  stable within one scan
@@ -107,6 +108,7 @@ export function renderJson(report: FleetReport, meta: RenderMeta): string {
       error: h.error,
       duration_ms: h.durationMs,
       conductor: h.conductor,
+      warnings: h.warnings,
     })),
     ...(unread
       ? { observed_consoles: (report.observed ?? []).map((c) => ({ host: c.host, node_uuid: c.nodeUuid, type: c.type, pid: c.pid, port: c.port })) }

@@ -99,7 +99,7 @@ export function renderJunit(report: FleetReport, meta: RenderMeta): string {
   for (const f of report.findings) {
     if (f.host !== null && !known.has(f.host)) {
       known.add(f.host);
-      hosts.push({ name: f.host, ok: f.kind !== 'unreachable', error: f.kind === 'unreachable' ? f.message : null, durationMs: 0, conductor: null });
+      hosts.push({ name: f.host, ok: f.kind !== 'unreachable', error: f.kind === 'unreachable' ? f.message : null, durationMs: 0, conductor: null, warnings: [] });
     }
   }
   const suites = [

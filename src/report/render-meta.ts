@@ -26,10 +26,19 @@ export interface HostSummary {
   readonly durationMs: number;
   /** The conductor name Ironic knows the host by; null when it could not be scanned. */
   readonly conductor: string | null;
+  /** What the probe could not do or dropped (hostile or unreadable records), each one line. */
+  readonly warnings: readonly string[];
+}
+
+/** A scanned host's warnings, without the `host: ` some of them start with. */
+export function hostWarnings(scan: HostScan): string[] {
+  if (!scan.ok) return [];
+  const prefix = `${scan.host}: `;
+  return scan.observation.warnings.map((w) => (w.startsWith(prefix) ? w.slice(prefix.length) : w));
 }
 
 export function summarizeHost(scan: HostScan): HostSummary {
   return scan.ok
-    ? { name: scan.host, ok: true, error: null, durationMs: scan.durationMs, conductor: scan.observation.conductorName }
-    : { name: scan.host, ok: false, error: scan.error, durationMs: scan.durationMs, conductor: null };
+    ? { name: scan.host, ok: true, error: null, durationMs: scan.durationMs, conductor: scan.observation.conductorName, warnings: hostWarnings(scan) }
+    : { name: scan.host, ok: false, error: scan.error, durationMs: scan.durationMs, conductor: null, warnings: [] };
 }

@@ -4,6 +4,7 @@ import { renderJson } from '../report/render-json.js';
 import { renderJunit } from '../report/render-junit.js';
 import { renderMetrics } from '../report/render-metrics.js';
 import { renderText } from '../report/render-text.js';
+import { hostWarnings } from '../report/render-meta.js';
 import { writeFileAtomic } from '../report/write-file-atomic.js';
 import { assertNever } from '../errors.js';
 import type { CommandContext, ReportOptions } from './context.js';
@@ -46,6 +47,9 @@ export async function emitReport(
     exitCode,
   };
   if (result.desiredError !== null) ctx.terminal.err(`console-doctor: Ironic: ${result.desiredError}`);
+  if (!options.quiet) {
+    for (const scan of result.scans) for (const line of hostWarnings(scan)) ctx.terminal.err(`console-doctor: ${scan.host}: warning: ${line}`);
+  }
 
   let body: string;
   switch (options.format) {

@@ -48,10 +48,18 @@ describe('renderJson', () => {
     expect(Object.keys(doc.summary.by_kind)).toHaveLength(15); // the 12 of DESIGN.md, owner-unknown, unknown-conductor, host-alias
     expect(doc.summary.by_kind).toMatchObject({ 'wrong-host': 1, missing: 1, duplicate: 0 });
     expect(doc.hosts).toEqual([
-      { name: 'conductor-a', ok: true, error: null, duration_ms: 140, conductor: 'conductor-a' },
-      { name: 'conductor-b', ok: true, error: null, duration_ms: 95, conductor: 'conductor-b' },
-      { name: 'conductor-c', ok: false, error: 'conductor-c: connect ETIMEDOUT 127.0.0.3:22', duration_ms: 10_000, conductor: null },
+      { name: 'conductor-a', ok: true, error: null, duration_ms: 140, conductor: 'conductor-a', warnings: [] },
+      { name: 'conductor-b', ok: true, error: null, duration_ms: 95, conductor: 'conductor-b', warnings: [] },
+      { name: 'conductor-c', ok: false, error: 'conductor-c: connect ETIMEDOUT 127.0.0.3:22', duration_ms: 10_000, conductor: null, warnings: [] },
     ]);
+  });
+
+  it("lists each host's probe warnings (dropped hostile records), without the host prefix", () => {
+    const [first, ...rest] = meta.hosts;
+    if (first === undefined || !first.ok) throw new Error('sample run starts with a scanned host');
+    const warned = { ...first, observation: { ...first.observation, warnings: [`${first.host}: dropped an unreadable cmdline record: "x\\n"`, 'ss missing: used /proc/net/tcp'] } };
+    const withWarnings = JSON.parse(renderJson(report, { ...meta, hosts: [warned, ...rest] }));
+    expect(withWarnings.hosts[0].warnings).toEqual(['dropped an unreadable cmdline record: "x\\n"', 'ss missing: used /proc/net/tcp']);
   });
 
   it.each([
