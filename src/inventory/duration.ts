@@ -29,19 +29,11 @@ export function parseDuration(text: string, what = 'duration'): number {
 export const MAX_TIMER_MS = 24 * 86_400_000;
 
 /**
- * A duration that becomes a timer (a timeout, a deadline, an interval): above 0 and at
- * most 24 days. Returns the problem in words, or the value in ms.
+ * A duration that becomes a timer (a timeout, a deadline, an interval) must be above 0
+ * and at most 24 days: the problem in words, or null when it is fine.
  */
 export function checkTimerDuration(ms: number): string | null {
   if (ms <= 0) return 'must be above 0';
   if (ms > MAX_TIMER_MS) return 'must be at most 24 days';
   return null;
-}
-
-/** `parseDuration` for a timer; throws a ConfigError `WHAT: …` when out of bounds. */
-export function parseTimerDuration(text: string, what = 'duration'): number {
-  const ms = parseDuration(text, what);
-  const problem = checkTimerDuration(ms);
-  if (problem !== null) throw new ConfigError(`${what}: ${problem}, got ${JSON.stringify(text)}`);
-  return ms;
 }

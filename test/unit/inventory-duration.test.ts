@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { parseDuration } from '../../src/inventory/duration.js';
+import { checkTimerDuration, parseDuration } from '../../src/inventory/duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -20,5 +20,17 @@ describe('parseDuration', () => {
   it.each(['', 'abc', '10 minutes', '-5s', '5x', 's', '1e3s', '10s5'])('refuses %j with a ConfigError naming the value', (text) => {
     expect(() => parseDuration(text, '--wait-clean')).toThrow(ConfigError);
     expect(() => parseDuration(text, '--wait-clean')).toThrow(`--wait-clean: invalid duration ${JSON.stringify(text)}`);
+  });
+});
+
+describe('checkTimerDuration', () => {
+  it.each([
+    [0, 'must be above 0'],
+    [1, null],
+    [24 * 86_400_000, null],
+    [24 * 86_400_000 + 1, 'must be at most 24 days'],
+    [2 ** 31, 'must be at most 24 days'],
+  ])('%i ms → %s', (ms, problem) => {
+    expect(checkTimerDuration(ms)).toBe(problem);
   });
 });
