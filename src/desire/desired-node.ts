@@ -31,6 +31,18 @@ function conductorField(raw: Raw): string | null | undefined {
   return typeof value === 'string' && value !== '' && !REDACTED.test(value) ? value : undefined;
 }
 
+/**
+ * A true/false field every verdict hangs on (`console_enabled`, a conductor's `alive`).
+ * Read as false when absent, it would turn every console of the node into
+ * console-disabled, or of the conductor into one on a dead conductor: both killed. Missing
+ * is not none, and no answer without it can be judged, so it fails the read.
+ */
+function requiredFlag(raw: Raw, key: string, what: string, where: string): boolean {
+  const value = raw[key];
+  if (typeof value === 'boolean') return value;
+  throw new ApiError(`${where}: ${what} has no true/false "${key}" (${key in raw ? JSON.stringify(value) : 'absent'}): no verdict can be made on this answer`);
+}
+
 /** One node of `GET /v1/nodes` as the compare stage needs it. Pure; throws ApiError on a malformed node. */
 export function toDesiredNode(raw: unknown, where: string): DesiredNode {
   if (!isRecord(raw) || typeof raw['uuid'] !== 'string') {
@@ -41,7 +53,7 @@ export function toDesiredNode(raw: unknown, where: string): DesiredNode {
   return {
     uuid: raw['uuid'],
     name: optionalString(raw['name']),
-    consoleEnabled: raw['console_enabled'] === true,
+    consoleEnabled: requiredFlag(raw, 'console_enabled', `node ${raw['uuid']}`, where),
     consoleInterface: optionalString(raw['console_interface']),
     conductor: conductorField(raw),
     conductorGroup: typeof raw['conductor_group'] === 'string' ? raw['conductor_group'] : '',
@@ -61,6 +73,6 @@ export function toConductorInfo(raw: unknown, where: string): ConductorInfo {
   return {
     hostname: raw['hostname'],
     conductorGroup: typeof raw['conductor_group'] === 'string' ? raw['conductor_group'] : '',
-    alive: raw['alive'] === true,
+    alive: requiredFlag(raw, 'alive', `conductor ${raw['hostname']}`, where),
   };
 }

@@ -1,6 +1,6 @@
 /** What Ironic leaves out or cannot page through (issue 10, items 6 and 7). */
 import { describe, expect, it } from 'vitest';
-import { toDesiredNode } from '../../src/desire/desired-node.js';
+import { toConductorInfo, toDesiredNode } from '../../src/desire/desired-node.js';
 import { cloudConfig, failureOf, testClient } from './desire-builders.js';
 import { fakeIronicPerTest } from '../helpers/fake-ironic.js';
 
@@ -17,6 +17,33 @@ describe('toDesiredNode: the conductor field', () => {
     ['not a string: unknown', { conductor: 42 }, undefined],
   ] as const)('%s', (_name, fields, conductor) => {
     expect(toDesiredNode(node(fields), 'test').conductor).toBe(conductor);
+  });
+});
+
+// A verdict on every console hangs on these two fields: read as "false" when absent, every
+// console of the node would be console-disabled (killed), every console of the conductor
+// "on a dead conductor" (killed). Absent means the answer cannot be judged at all.
+describe('toDesiredNode and toConductorInfo: console_enabled and alive are never guessed', () => {
+  it.each([
+    ['absent', {}],
+    ['null', { console_enabled: null }],
+    ['a string', { console_enabled: 'True' }],
+  ] as const)('a node whose console_enabled is %s makes the answer unreadable, naming the node', (_name, fields) => {
+    const raw: Record<string, unknown> = { uuid, conductor: 'c', conductor_group: '', ...fields };
+    if (!('console_enabled' in fields)) delete raw['console_enabled'];
+    expect(() => toDesiredNode(raw, 'GET /v1/nodes')).toThrow(`GET /v1/nodes: node ${uuid} has no true/false "console_enabled"`);
+  });
+
+  it.each([
+    ['absent', { hostname: 'conductor-a' }],
+    ['a string', { hostname: 'conductor-a', alive: 'yes' }],
+  ] as const)('a conductor whose alive is %s makes the answer unreadable, naming the conductor', (_name, raw) => {
+    expect(() => toConductorInfo(raw, 'GET /v1/conductors')).toThrow('GET /v1/conductors: conductor conductor-a has no true/false "alive"');
+  });
+
+  it('reads false as false', () => {
+    expect(toDesiredNode(node({ console_enabled: false, conductor: 'c' }), 'test').consoleEnabled).toBe(false);
+    expect(toConductorInfo({ hostname: 'c', alive: false }, 'test').alive).toBe(false);
   });
 });
 
