@@ -3,19 +3,14 @@
  * real socat consoles started through it the way Ironic starts them (with their `.pw`
  * files), and the built binary run against it and a fake Ironic.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { runTool, type ToolResult } from '../helpers/run-tool.js';
 
-const BIN = new URL('../../bin/console-doctor.js', import.meta.url).pathname;
 
-export interface ToolResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 export interface CliHost {
   readonly dir: string;
@@ -72,24 +67,12 @@ export async function startCliHost(conductorHost: string): Promise<CliHost> {
   const defaultInventory = inventory([conductorHost]);
 
   const run = (args: readonly string[], ironicUrl: string, inventoryPath = defaultInventory): Promise<ToolResult> =>
-    new Promise((resolve) => {
-      const env = {
-        PATH: process.env.PATH ?? '',
-        HOME: join(dir, 'home'),
-        OS_AUTH_TYPE: 'none',
-        OS_ENDPOINT: ironicUrl,
-        CONSOLE_DOCTOR_AUDIT_DB: join(dir, 'audit.db'),
-        NO_COLOR: '1',
-      };
-      const child = spawn(process.execPath, [BIN, ...args, '-i', inventoryPath, '--known-hosts-file', join(dir, 'known_hosts')], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    runTool([...args, '-i', inventoryPath, '--known-hosts-file', join(dir, 'known_hosts')], {
+      HOME: join(dir, 'home'),
+      OS_AUTH_TYPE: 'none',
+      OS_ENDPOINT: ironicUrl,
+      CONSOLE_DOCTOR_AUDIT_DB: join(dir, 'audit.db'),
+      NO_COLOR: '1',
     });
 
   const pwFile = (uuid: string): string => join(dir, 'tmp', `${uuid}.pw`);

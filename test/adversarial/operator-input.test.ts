@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
-import { BIN, runTool } from './run-tool.js';
+import { BIN, runTool } from '../helpers/run-tool.js';
 
 const owned = randomUUID(); // enabled, owned by conductor-a: its daemon is right
 const straySingle = randomUUID(); // owned by the dead conductor-b: a stray here, password in single quotes

@@ -5,7 +5,6 @@
  * the fresh plan holds is applied, the policy is applied again, and a plan made against
  * another Ironic is refused.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,26 +14,8 @@ import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { socatConsoleArgv } from '../helpers/console-daemons.js';
 import { startNamespacedHost, type NamespacedHost } from '../helpers/namespaced-host.js';
 import { freePort } from '../helpers/sshd.js';
+import { runTool } from '../helpers/run-tool.js';
 
-/** The CLI under test (CONSOLE_DOCTOR_BIN runs the same cases against another build). */
-const BIN = process.env.CONSOLE_DOCTOR_BIN ?? new URL('../../bin/console-doctor.js', import.meta.url).pathname;
-
-interface ToolResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runTool(args: string[], env: Record<string, string>): Promise<ToolResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface Console {
   readonly uuid: string;

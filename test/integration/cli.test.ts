@@ -3,7 +3,7 @@
  * "host" of its own), real socat daemons started through that sshd exactly as Ironic
  * starts them, and a local HTTP Ironic with Ironic 21.4's response shapes.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -12,28 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { freePort, generateKey, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { runTool } from '../helpers/run-tool.js';
 
-const BIN = new URL('../../bin/console-doctor.js', import.meta.url).pathname;
-
-interface ToolResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runTool(args: string[], env: Record<string, string>): Promise<ToolResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: env.HOME ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const nodeA = randomUUID(); // enabled, owned by conductor-a: its daemon is right
 const nodeB = randomUUID(); // enabled, owned by conductor-b (dead, not in the inventory): a stray copy on conductor-a

@@ -7,7 +7,7 @@
  * Everything else is real: socat started inside the container as Ironic starts it, the
  * probe, the kill and the pid-file removal, through the built binary.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,21 +15,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { runTool } from '../helpers/run-tool.js';
 
-const BIN = new URL('../../bin/console-doctor.js', import.meta.url).pathname;
 const enabled = randomUUID();
 const disabled = randomUUID();
 
-function runTool(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('a conductor in a container with its own PID namespace (kolla)', () => {
   let dir: string;

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
-export const BIN = new URL('../../bin/console-doctor.js', import.meta.url).pathname;
+/** The CLI under test (CONSOLE_DOCTOR_BIN runs the same cases against another build). */
+export const BIN = process.env.CONSOLE_DOCTOR_BIN ?? new URL('../../bin/console-doctor.js', import.meta.url).pathname;
 
 export interface ToolResult {
   readonly code: number | null;
