@@ -115,22 +115,7 @@ export async function startCliHost(conductorHost: string): Promise<CliHost> {
 }
 
 /** A node as Ironic 21.4 answers it in `GET /v1/nodes?detail=True`. */
-export function ironicNode(uuid: string, name: string, conductor: string | null, port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    uuid,
-    name,
-    console_enabled: true,
-    console_interface: 'ipmitool-socat',
-    conductor,
-    conductor_group: '',
-    provision_state: 'active',
-    maintenance: false,
-    reservation: null,
-    driver_info: { ipmi_address: '127.0.0.1', ipmi_username: 'admin', ipmi_password: '******', ipmi_terminal_port: port },
-    driver_internal_info: {},
-    ...extra,
-  };
-}
+export { ironicNode } from '../helpers/fake-ironic.js';
 
 /** The node without the fields a proxy or an older API dropped. */
 export function without(node: Record<string, unknown>, ...fields: string[]): Record<string, unknown> {

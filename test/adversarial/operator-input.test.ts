@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { ironicNode, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { BIN, runTool } from '../helpers/run-tool.js';
 
@@ -22,13 +22,6 @@ const stalePid = randomUUID(); // a pid file naming a process that is not a cons
 const SECRETS = ['Two Words-6666', 'Words-6666', 'Two Words-7777', 'Words-7777', 'Hunter-8888'];
 const PORTS = { owned: 24751, single: 24752, escaped: 24753 };
 
-function ironicNode(uuid: string, name: string, conductor: string, port: number, group = ''): Record<string, unknown> {
-  return {
-    uuid, name, console_enabled: true, console_interface: 'ipmitool-socat', conductor, conductor_group: group,
-    provision_state: 'active', maintenance: false, reservation: null,
-    driver_info: { ipmi_address: '127.0.0.1', ipmi_terminal_port: port }, driver_internal_info: {},
-  };
-}
 
 describe('operator input against a real sshd, real socat and a fake Ironic', () => {
   let sshd: SshdHandle;
@@ -69,7 +62,7 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
     writeFileSync(join(dir, 'tmp', `${stalePid}.pid`), `${pid}\n`);
     ironic = await startFakeIronic({
       nodes: [
-        ironicNode(owned, 'node-owned', 'conductor-a', PORTS.owned, 'rack1'),
+        ironicNode(owned, 'node-owned', 'conductor-a', PORTS.owned, { conductor_group: 'rack1' }),
         ironicNode(straySingle, 'node-single', 'conductor-b', PORTS.single),
         ironicNode(strayEscaped, 'node-escaped', 'conductor-b', PORTS.escaped),
         { ...ironicNode(stalePid, 'node-stale', 'conductor-a', 24759), console_enabled: false },

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { ironicNode, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { socatConsoleArgv } from '../helpers/console-daemons.js';
 import { startNamespacedHost, type NamespacedHost } from '../helpers/namespaced-host.js';
 import { freePort } from '../helpers/sshd.js';
@@ -45,20 +45,8 @@ async function startConsole(): Promise<Console> {
   return { uuid, port, pid };
 }
 
-function ironicNode(c: Console, enabled: boolean): Record<string, unknown> {
-  return {
-    uuid: c.uuid,
-    name: `node-${c.port}`,
-    console_enabled: enabled,
-    console_interface: 'ipmitool-socat',
-    conductor: 'conductor-x',
-    conductor_group: '',
-    provision_state: 'active',
-    maintenance: false,
-    reservation: null,
-    driver_info: { ipmi_address: '127.0.0.1', ipmi_terminal_port: c.port },
-    driver_internal_info: {},
-  };
+function consoleNode(c: Console, enabled: boolean): Record<string, unknown> {
+  return ironicNode(c.uuid, `node-${c.port}`, 'conductor-x', c.port, { console_enabled: enabled });
 }
 
 beforeAll(async () => {
@@ -66,7 +54,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) strays.push(await startConsole());
   for (let i = 0; i < 4; i++) correct.push(await startConsole());
   ironic = await startFakeIronic({
-    nodes: [...strays.map((c) => ironicNode(c, false)), ...correct.map((c) => ironicNode(c, true))],
+    nodes: [...strays.map((c) => consoleNode(c, false)), ...correct.map((c) => consoleNode(c, true))],
     conductors: [{ hostname: 'conductor-x', conductor_group: '', alive: true }],
   });
   const inventory = join(lab.dir, 'inventory.yaml');

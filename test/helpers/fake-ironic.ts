@@ -213,3 +213,25 @@ export function fakeIronicPerTest(): (options?: IronicOptions) => ReturnType<typ
     return server;
   };
 }
+
+/**
+ * A node as Ironic 21.4 answers it in `GET /v1/nodes?detail=True`, shortened to the fields
+ * console-doctor reads: console enabled, ACTIVE, a fixed `ipmi_terminal_port`. `extra`
+ * overrides any field (`console_enabled: false`, `conductor_group`, `parent_node`).
+ */
+export function ironicNode(uuid: string, name: string, conductor: string | null, port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    uuid,
+    name,
+    console_enabled: true,
+    console_interface: 'ipmitool-socat',
+    conductor,
+    conductor_group: '',
+    provision_state: 'active',
+    maintenance: false,
+    reservation: null,
+    driver_info: { ipmi_address: '127.0.0.1', ipmi_username: 'admin', ipmi_password: '******', ipmi_terminal_port: port },
+    driver_internal_info: {},
+    ...extra,
+  };
+}

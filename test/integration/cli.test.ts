@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
+import { ironicNode, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
 import { freePort, generateKey, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { runTool } from '../helpers/run-tool.js';
 
@@ -20,21 +20,6 @@ const nodeB = randomUUID(); // enabled, owned by conductor-b (dead, not in the i
 const nodeC = randomUUID(); // console disabled: its daemon is left behind
 const PORTS = { a: 24701, b: 24702, c: 24703 };
 
-function ironicNode(uuid: string, name: string, conductor: string, enabled: boolean, port: number): Record<string, unknown> {
-  return {
-    uuid,
-    name,
-    console_enabled: enabled,
-    console_interface: 'ipmitool-socat',
-    conductor,
-    conductor_group: '',
-    provision_state: 'active',
-    maintenance: false,
-    reservation: null,
-    driver_info: { ipmi_address: '127.0.0.1', ipmi_username: 'admin', ipmi_password: '******', ipmi_terminal_port: port },
-    driver_internal_info: {},
-  };
-}
 
 describe('console-doctor binary against a real sshd and real socat daemons', () => {
   let sshd: SshdHandle;
@@ -95,9 +80,9 @@ describe('console-doctor binary against a real sshd and real socat daemons', () 
     listenerPids.set(nodeC, startSocat(nodeC, PORTS.c));
     ironic = await startFakeIronic({
       nodes: [
-        ironicNode(nodeA, 'node-a', 'conductor-a', true, PORTS.a),
-        ironicNode(nodeB, 'node-b', 'conductor-b', true, PORTS.b),
-        ironicNode(nodeC, 'node-c', 'conductor-a', false, PORTS.c),
+        ironicNode(nodeA, 'node-a', 'conductor-a', PORTS.a),
+        ironicNode(nodeB, 'node-b', 'conductor-b', PORTS.b),
+        ironicNode(nodeC, 'node-c', 'conductor-a', PORTS.c, { console_enabled: false }),
       ],
       conductors: [
         { hostname: 'conductor-a', conductor_group: '', alive: true },
