@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { freePort, runOnSshd, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { runTool, type ToolResult } from '../helpers/run-tool.js';
 
 
@@ -37,15 +37,7 @@ export async function startCliHost(conductorHost: string): Promise<CliHost> {
   writeFileSync(join(dir, 'known_hosts'), `${sshd.knownHostsLine}\n`);
   writeFileSync(join(dir, 'ironic.conf'), `[DEFAULT]\nhost = ${conductorHost}\n`);
 
-  const onHost = (command: string): string => {
-    const result = spawnSync(
-      'ssh',
-      ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command],
-      { encoding: 'utf8', timeout: 30_000 },
-    );
-    if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
-    return result.stdout;
-  };
+  const onHost = (command: string): string => runOnSshd(sshd, join(dir, 'known_hosts'), command, 30_000);
 
   const inventory = (names: readonly string[]): string => {
     const path = join(dir, `inventory-${names.join('-')}.yaml`);

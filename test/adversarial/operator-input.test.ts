@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ironicNode, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
-import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { runOnSshd, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { BIN, runTool } from '../helpers/run-tool.js';
 
 const owned = randomUUID(); // enabled, owned by conductor-a: its daemon is right
@@ -31,9 +31,7 @@ describe('operator input against a real sshd, real socat and a fake Ironic', () 
   let common: string[];
 
   function onHost(command: string): string {
-    const result = spawnSync('ssh', ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command], { encoding: 'utf8', timeout: 30_000 });
-    if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
-    return result.stdout;
+    return runOnSshd(sshd, join(dir, 'known_hosts'), command, 30_000);
   }
 
   /** socat started from a script file, so the EXEC quoting is exactly what the test wrote. */

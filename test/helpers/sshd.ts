@@ -192,3 +192,18 @@ function canConnect(address: string, port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/**
+ * Runs one command as root on the sshd "host" through the system ssh client (how tests
+ * start consoles there), checking the host key against `knownHostsFile`. Throws with ssh's
+ * stderr when it fails; returns its stdout.
+ */
+export function runOnSshd(sshd: Pick<SshdHandle, 'clientKeyPath' | 'port' | 'address'>, knownHostsFile: string, command: string, timeoutMs: number): string {
+  const result = spawnSync(
+    'ssh',
+    ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${knownHostsFile}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command],
+    { encoding: 'utf8', timeout: timeoutMs },
+  );
+  if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
+  return result.stdout;
+}

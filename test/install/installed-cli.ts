@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
-import { freePort, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { freePort, runOnSshd, startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 export const REPO = new URL('../..', import.meta.url).pathname;
 export const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
@@ -77,9 +77,7 @@ function startSocat(sshd: SshdHandle, dir: string, uuid: string, port: number): 
   const remote =
     `setsid socat -T600 -L${pidFile} TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,max-children=1 'EXEC:"${cmd}",pty,stderr' </dev/null >/dev/null 2>&1 & ` +
     `for i in $(seq 50); do [ -s ${pidFile} ] && break; sleep 0.1; done`;
-  const ssh = ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, remote];
-  const result = spawnSync('ssh', ssh, { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) throw new Error(`starting socat on the test host: ${result.stderr}`);
+  runOnSshd(sshd, join(dir, 'known_hosts'), remote, 30_000);
 }
 
 export async function startFleet(): Promise<Fleet> {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ironicNode, startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
-import { freePort, generateKey, startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { freePort, generateKey, runOnSshd, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { runTool } from '../helpers/run-tool.js';
 
 
@@ -31,13 +31,7 @@ describe('console-doctor binary against a real sshd and real socat daemons', () 
 
   /** Runs a command on the "host" through the system ssh client. */
   function onHost(command: string): string {
-    const result = spawnSync(
-      'ssh',
-      ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command],
-      { encoding: 'utf8', timeout: 10_000 },
-    );
-    if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
-    return result.stdout;
+    return runOnSshd(sshd, join(dir, 'known_hosts'), command, 10_000);
   }
 
   function startSocat(uuid: string, port: number): number {

@@ -7,14 +7,13 @@
  * Everything else is real: socat started inside the container as Ironic starts it, the
  * probe, the kill and the pid-file removal, through the built binary.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeIronic, type FakeServer } from '../helpers/fake-ironic.js';
-import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { runOnSshd, startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { runTool } from '../helpers/run-tool.js';
 
 const enabled = randomUUID();
@@ -29,13 +28,7 @@ describe('a conductor in a container with its own PID namespace (kolla)', () => 
   let args: string[];
 
   function onHost(command: string): string {
-    const result = spawnSync(
-      'ssh',
-      ['-i', sshd.clientKeyPath, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${join(dir, 'known_hosts')}`, '-o', 'BatchMode=yes', `root@${sshd.address}`, command],
-      { encoding: 'utf8', timeout: 15_000 },
-    );
-    if (result.status !== 0) throw new Error(`ssh ${command}: ${result.stderr}`);
-    return result.stdout;
+    return runOnSshd(sshd, join(dir, 'known_hosts'), command, 15_000);
   }
 
   const socat = (uuid: string, port: number): string =>
