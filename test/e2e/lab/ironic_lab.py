@@ -38,6 +38,22 @@ NODES = [
 ]
 
 
+def _release():
+    """The Debian suite whose Ironic the lab runs (up.sh writes it; lib.sh explains)."""
+    try:
+        with open(os.path.join(LAB, 'release')) as f:
+            return f.read().strip() or 'bookworm'
+    except OSError:
+        return os.environ.get('CDLAB_IRONIC', 'bookworm')
+
+
+RELEASE = _release()
+# Ironic removed the ipmitool-shellinabox console in 35.0: there its nodes use socat too.
+if RELEASE not in ('bookworm', 'trixie'):
+    NODES = [(name, 'ipmitool-socat' if console == 'ipmitool-shellinabox' else console, port, active, extra)
+             for name, console, port, active, extra in NODES]
+
+
 def log(msg):
     print('[cdlab %s] %s' % (time.strftime('%H:%M:%S'), msg), file=sys.stderr, flush=True)
 
@@ -58,8 +74,12 @@ def api(method, path, body=None, ok=(200, 201, 202, 204), retry_locked=True):
 
 def nodes():
     # Not `fields=...,conductor`: Ironic 21.4 answers 500 ("type object 'Node' has no
-    # attribute 'conductor'"), so take the detailed list.
-    return api('GET', '/v1/nodes?detail=True&limit=1000')['nodes']
+    # attribute 'conductor'"), so take the detailed list. Newer releases hide nodes with a
+    # parent_node unless include_children=True, and Debian's 29.0.5-0+deb13u3 makes every
+    # PATCHed node its own parent: ask for children there (/v1/nodes/detail takes it at 1.82).
+    if RELEASE == 'bookworm':
+        return api('GET', '/v1/nodes?detail=True&limit=1000')['nodes']
+    return api('GET', '/v1/nodes/detail?include_children=True&limit=1000')['nodes']
 
 
 def conductors():

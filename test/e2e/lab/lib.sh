@@ -16,6 +16,27 @@ HOSTS_BEGIN="# BEGIN console-doctor lab (${CDLAB_DIR})"
 HOSTS_END="# END console-doctor lab (${CDLAB_DIR})"
 DB_PASSWORD=cdlab-db-secret
 
+# Which Ironic the lab runs: a Debian suite. bookworm (Ironic 21.4, the default) runs from
+# this machine's packages; trixie (29.0), forky (35.0) and sid (39.0) run from a root
+# filesystem built by rootfs.sh under $CDLAB_ROOTS. A running lab keeps the suite it was
+# started with ($CDLAB_DIR/release), whatever the environment says later.
+CDLAB_ROOTS="${CDLAB_ROOTS:-/var/cache/console-doctor-lab/roots}"
+if [[ -s "$CDLAB_DIR/release" ]]; then
+  CDLAB_IRONIC="$(cat "$CDLAB_DIR/release")"
+else
+  CDLAB_IRONIC="${CDLAB_IRONIC:-bookworm}"
+fi
+case "$CDLAB_IRONIC" in
+  bookworm) CDLAB_ROOT="" ;;
+  trixie|forky|sid) CDLAB_ROOT="$CDLAB_ROOTS/$CDLAB_IRONIC" ;;
+  *) printf '[cdlab] error: CDLAB_IRONIC=%s: expected bookworm, trixie, forky or sid\n' "$CDLAB_IRONIC" >&2; exit 1 ;;
+esac
+# Ironic removed the ipmitool-shellinabox console in 35.0 (forky, sid).
+case "$CDLAB_IRONIC" in
+  bookworm|trixie) CDLAB_SHELLINABOX=yes ;;
+  *) CDLAB_SHELLINABOX=no ;;
+esac
+
 log() { printf '[cdlab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[cdlab] error: %s\n' "$*" >&2; exit 1; }
 
@@ -41,10 +62,11 @@ init_pid() {
   cat "$f"
 }
 
-# Run a command inside a lab host: its network, PID, mount and UTS namespaces.
+# Run a command inside a lab host: its network, PID, mount and UTS namespaces, and its
+# root directory (the suite's root filesystem when the lab runs another Debian release).
 in_host() {
   local h="$1"; shift
-  nsenter -t "$(init_pid "$h")" -n -p -m -u -- "$@"
+  nsenter -t "$(init_pid "$h")" -n -p -m -u -r -w -- "$@"
 }
 
 # Run a command in the hub network namespace (where the API and the tool run).
@@ -59,7 +81,7 @@ ironic_api() {
 }
 
 # The lab's Python helper (node setup, waiting for Ironic to settle).
-lab_py() { in_hub env CDLAB_DIR="$CDLAB_DIR" "$LAB_PY" "${LAB_SRC}/ironic_lab.py" "$@"; }
+lab_py() { in_hub env CDLAB_DIR="$CDLAB_DIR" CDLAB_IRONIC="$CDLAB_IRONIC" "$LAB_PY" "${LAB_SRC}/ironic_lab.py" "$@"; }
 
 # Start a conductor inside its host, detached; its pid (inside the host) goes to conductor.pid.
 start_conductor() {

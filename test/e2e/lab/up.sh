@@ -11,6 +11,13 @@ for cmd in ip unshare nsenter mariadbd mariadb-install-db ironic-api ironic-cond
   sshd ssh-keygen socat shellinaboxd ipmitool curl; do
   command -v "$cmd" >/dev/null || [[ -x "/usr/sbin/$cmd" ]] || die "$cmd is missing: install test/e2e/lab/packages.txt"
 done
+if [[ -n "$CDLAB_ROOT" ]]; then
+  bash "$LAB_SRC/rootfs.sh" "$CDLAB_IRONIC" >/dev/null
+  for cmd in ironic-api ironic-conductor ironic-dbsync sshd socat ipmitool ps ss; do
+    [[ -x "$CDLAB_ROOT/usr/bin/$cmd" || -x "$CDLAB_ROOT/usr/sbin/$cmd" || -x "$CDLAB_ROOT/bin/$cmd" ]] \
+      || die "$cmd is missing in the $CDLAB_IRONIC root $CDLAB_ROOT: rebuild it (rootfs.sh $CDLAB_IRONIC --rebuild)"
+  done
+fi
 
 if [[ -s "$CDLAB_DIR/lab.ready" ]] && [[ -e "/proc/$(cat "$CDLAB_DIR/hub/init.pid" 2>/dev/null || echo 0)" ]]; then
   log "lab already up in $CDLAB_DIR"
@@ -24,6 +31,8 @@ fi
 started=$SECONDS
 mkdir -p "$CDLAB_DIR"/{hub,mysql}
 chmod 755 "$CDLAB_DIR"
+echo "$CDLAB_IRONIC" >"$CDLAB_DIR/release"
+log "Ironic from Debian $CDLAB_IRONIC${CDLAB_ROOT:+ (root $CDLAB_ROOT)}"
 
 # --- keys -------------------------------------------------------------------------------
 ssh-keygen -q -t ed25519 -N '' -C cdlab-client -f "$CDLAB_DIR/client_key"
@@ -62,6 +71,8 @@ done
 
 # --- configuration ----------------------------------------------------------------------
 db_socket="$CDLAB_DIR/mysql/mysqld.sock"
+CONSOLES=fake,no-console,ipmitool-socat
+[[ "$CDLAB_SHELLINABOX" == yes ]] && CONSOLES+=,ipmitool-shellinabox
 ironic_conf() { # ironic_conf HOSTNAME ADDRESS DIR LOGFILE
   cat <<CONF
 [DEFAULT]
@@ -75,7 +86,7 @@ state_path = $3/state
 hash_ring_reset_interval = 5
 enabled_hardware_types = ipmi,fake-hardware
 enabled_boot_interfaces = fake,pxe
-enabled_console_interfaces = fake,no-console,ipmitool-socat,ipmitool-shellinabox
+enabled_console_interfaces = $CONSOLES
 enabled_deploy_interfaces = fake,direct
 enabled_inspect_interfaces = fake,no-inspect
 enabled_management_interfaces = fake,ipmitool
@@ -147,7 +158,7 @@ start_machine() { # start_machine NETNS HOSTNAME DIR PRIVATE_TMP
   local ns="$1" name="$2" dir="$3" tmp="$4" launcher init=""
   rm -f "$dir/init.ready"
   setsid ip netns exec "$ns" unshare --pid --fork --mount-proc --mount --uts --propagation private \
-    bash "$LAB_SRC/ns-init.sh" "$name" "$dir" "$tmp" </dev/null >>"$dir/init.out" 2>&1 &
+    bash "$LAB_SRC/ns-init.sh" "$name" "$dir" "$tmp" "$CDLAB_ROOT" "$CDLAB_DIR" </dev/null >>"$dir/init.out" 2>&1 &
   launcher=$!
   echo "$launcher" >"$dir/launcher.pid"
   for _ in $(seq 1 100); do
@@ -159,6 +170,8 @@ start_machine() { # start_machine NETNS HOSTNAME DIR PRIVATE_TMP
   echo "$init" >"$dir/init.pid"
 }
 in_machine() { local dir="$1"; shift; nsenter -t "$(cat "$dir/init.pid")" -n -p -m -u -- "$@"; }
+# ironic-api and ironic-dbsync of the lab's release: inside its root when it has one.
+in_release() { local dir="$1"; shift; in_machine "$dir" ${CDLAB_ROOT:+chroot "$CDLAB_ROOT"} "$@"; }
 
 hub="$CDLAB_DIR/hub"
 start_machine "$HUB_NS" cdlab-hub "$hub" no
@@ -178,11 +191,11 @@ GRANT ALL PRIVILEGES ON ironic.* TO 'ironic'@'localhost';
 SQL
 
 log "ironic-dbsync upgrade"
-in_machine "$hub" ironic-dbsync --config-file /etc/ironic/ironic.conf upgrade >"$hub/dbsync.log" 2>&1 \
+in_release "$hub" ironic-dbsync --config-file /etc/ironic/ironic.conf upgrade >"$hub/dbsync.log" 2>&1 \
   || die "ironic-dbsync failed: see $hub/dbsync.log"
 
 log "starting ironic-api on $HUB_ADDR:$API_PORT and 127.0.0.1:$API_PORT (hub namespace)"
-in_machine "$hub" setsid bash -c '
+in_release "$hub" setsid bash -c '
   ironic-api --config-file /etc/ironic/ironic.conf </dev/null >>"$1/api.out" 2>&1 &
   echo $! >"$1/api.pid"' _ "$hub"
 for _ in $(seq 1 300); do

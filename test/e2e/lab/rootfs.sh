@@ -1,0 +1,66 @@
+#!/bin/bash
+# Build (once) the root filesystem a lab of another Debian suite runs from, and print its
+# path. `rootfs.sh trixie` -> /var/cache/console-doctor-lab/roots/trixie. The root holds that
+# suite's real ironic-api, ironic-conductor, socat, ipmitool, openssh-server, procps and
+# iproute2 (and shellinabox where the suite still has it), fetched with debootstrap from
+# Debian's mirror and verified with the archive keyring. A root is rebuilt only when missing
+# (or with --rebuild); a half-built one never counts (built in SUITE.tmp, renamed at the end).
+#   rootfs.sh SUITE [--rebuild]      build if missing, print the path
+#   rootfs.sh SUITE --path           print the path only
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+suite="${1:-}"; mode="${2:-}"
+[[ -n "$suite" ]] || die "usage: rootfs.sh SUITE [--rebuild|--path]"
+case "$suite" in trixie|forky|sid) ;; *) die "no lab root for suite '$suite' (trixie, forky or sid; bookworm runs from this machine)" ;; esac
+root="$CDLAB_ROOTS/$suite"
+if [[ "$mode" == --path ]]; then echo "$root"; exit 0; fi
+[[ $EUID -eq 0 ]] || die "building a lab root needs root (debootstrap)"
+if [[ "$mode" == --rebuild ]]; then rm -rf "$root"; fi
+if [[ -s "$root/.cdlab-root" ]]; then echo "$root"; exit 0; fi
+command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
+
+pkgs=(ironic-api ironic-conductor python3-pymysql python3-requests socat ipmitool openssh-server
+  openssh-client procps iproute2 util-linux curl ca-certificates)
+# shellinabox: Ironic deprecated its console in 29.0 (trixie) and removed it in 35.0.
+[[ "$suite" == trixie ]] && pkgs+=(shellinabox)
+mirror="${CDLAB_MIRROR:-http://deb.debian.org/debian}"
+
+mkdir -p "$CDLAB_ROOTS"
+tmp="$root.tmp"
+rm -rf "$tmp"
+log "building the $suite lab root in $root (debootstrap from $mirror; a few minutes)"
+started=$SECONDS
+buildlog="$CDLAB_ROOTS/$suite.log"
+# A minimal base first, then apt inside it: debootstrap's own --include cannot resolve
+# virtual packages (python3-cffi-backend-api-*, uwsgi-abi-*) and leaves Ironic unconfigured.
+# Debian 12's debootstrap knows no "forky" script yet; every suite after trixie bootstraps
+# the way sid does.
+script=/usr/share/debootstrap/scripts/$suite
+[[ -e "$script" ]] || script=/usr/share/debootstrap/scripts/sid
+if ! debootstrap --variant=minbase "$suite" "$tmp" "$mirror" "$script" >"$buildlog" 2>&1; then
+  tail -n 5 "$buildlog" >&2
+  die "debootstrap $suite failed: see $buildlog"
+fi
+printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"   # no service starts inside the root
+chmod 755 "$tmp/usr/sbin/policy-rc.d"
+mount -t proc proc "$tmp/proc"
+trap 'umount "$tmp/proc" 2>/dev/null || true' EXIT
+if ! { chroot "$tmp" apt-get update -q && DEBIAN_FRONTEND=noninteractive chroot "$tmp" apt-get install -y -q \
+  --no-install-recommends "${pkgs[@]}"; } >>"$buildlog" 2>&1; then
+  tail -n 5 "$buildlog" >&2
+  die "installing Ironic into the $suite root failed: see $buildlog"
+fi
+umount "$tmp/proc"
+trap - EXIT
+mkdir -p "$tmp/run/sshd" "$tmp/etc/ironic"
+touch "$tmp/etc/ironic/ironic.conf"
+# What the lab reports about the release it runs.
+chroot "$tmp" dpkg-query -W -f '${Package} ${Version}\n' ironic-common ironic-conductor socat ipmitool \
+  openssh-server shellinabox 2>/dev/null >"$tmp/.cdlab-versions" || true
+apt_clean="$tmp/var/cache/apt/archives"
+find "$apt_clean" -name '*.deb' -delete 2>/dev/null || true
+echo "$suite built $(date -Is) in $((SECONDS - started)) s" >"$tmp/.cdlab-root"
+mv "$tmp" "$root"
+log "$suite lab root ready in $((SECONDS - started)) s: $(tr '\n' ' ' <"$root/.cdlab-versions")"
+echo "$root"
