@@ -12,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAB_SRC = join(REPO, 'test/e2e/lab');
 export const LAB_DIR = process.env.CDLAB_DIR ?? '/run/cdlab';
+/** The Debian suite whose Ironic the lab runs (lab/lib.sh): bookworm, trixie, forky or sid. */
+export const LAB_RELEASE = process.env.CDLAB_IRONIC ?? 'bookworm';
+/** A non-default [json_rpc]port: Ironic then registers conductors as `host:port`. */
+export const LAB_JSON_RPC_PORT = process.env.CDLAB_JSON_RPC_PORT;
 export const HUB_NS = 'cdlab-hub';
 export const LAB_HOSTS = ['conductor-a', 'conductor-b', 'conductor-c'] as const;
 export type LabHost = (typeof LAB_HOSTS)[number];
@@ -19,6 +23,7 @@ export type LabHost = (typeof LAB_HOSTS)[number];
 export const SCENARIOS = [
   'conductor-killed',
   'conductor-stopped',
+  'conductor-drained',
   'conductor-restarted',
   'console-disabled-leftover',
   'node-deleted',
@@ -96,13 +101,17 @@ export interface LabNode {
   readonly provision_state: string;
   readonly console_enabled: boolean;
   readonly console_interface: string;
+  /** The lab's host name of its conductor (Ironic's registered name without `:port`). */
   readonly conductor: string | null;
+  /** The conductor name as Ironic returned it (`conductor-a:8090` with a non-default json-rpc port). */
+  readonly conductor_registered: string | null;
   readonly driver_info: Record<string, unknown>;
   readonly driver_internal_info: Record<string, unknown>;
 }
 
 export interface LabConductor {
   readonly hostname: string;
+  readonly hostname_registered: string;
   readonly alive: boolean;
 }
 
@@ -139,6 +148,8 @@ export interface ScenarioFacts {
   readonly pid?: number;
   readonly squatter_pid?: number;
   readonly killed_pid?: number;
+  /** conductor-drained: whether the conductor logged that it got SIGUSR2 (`yes`/`no`). */
+  readonly drain_logged?: string;
 }
 
 /** Run one scenario script against the running lab and return what it wrote. */

@@ -20,6 +20,8 @@ import {
   LAB_DIR,
   LAB_HOSTS,
   labDown,
+  LAB_JSON_RPC_PORT,
+  LAB_RELEASE,
   labReset,
   labUp,
   labState,
@@ -74,6 +76,10 @@ function rightDaemons(state: LabState): Array<{ host: LabHost; uuid: string; pid
 const labFacts: Record<ScenarioName, (f: ScenarioFacts) => void> = {
   'conductor-killed': (f) => expectVictimGoneDaemonsStay(f),
   'conductor-stopped': (f) => expectVictimGoneDaemonsStay(f),
+  'conductor-drained': (f) => {
+    expect(f.drain_logged, 'the conductor logged the SIGUSR2 drain').toBe('yes');
+    expectVictimGoneDaemonsStay(f);
+  },
   'conductor-restarted': (f) => {
     const victim = f.victim!;
     expect(aliveConductors(f.after)).toContain(victim);
@@ -170,6 +176,7 @@ function scan(): { code: number; output: ScanOutput; stderr: string } {
 const expectedFindings: Record<ScenarioName, (f: ScenarioFacts) => Expected[]> = {
   'conductor-killed': (f) => victimLeftovers(f),
   'conductor-stopped': (f) => victimLeftovers(f),
+  'conductor-drained': (f) => victimLeftovers(f),
   'conductor-restarted': (f) => copiesOf(f),
   'console-disabled-leftover': (f) => [
     { kind: 'console-disabled', host: f.victim!, node: f.node! },
@@ -295,13 +302,28 @@ describe('lab layout', () => {
       expect(readdirSync(dir)).toEqual(expect.arrayContaining([`${node.uuid}.pid`, `${node.uuid}.pw`]));
     }
   });
+
+  it(`runs the Ironic of Debian ${LAB_RELEASE}${LAB_JSON_RPC_PORT ? `, conductors registered as host:${LAB_JSON_RPC_PORT}` : ''}`, () => {
+    expect(readFileSync(join(LAB_DIR, 'release'), 'utf8').trim()).toBe(LAB_RELEASE);
+    const state = labState();
+    const registered = state.conductors.map((c) => c.hostname_registered).sort();
+    const suffix = LAB_JSON_RPC_PORT ? `:${LAB_JSON_RPC_PORT}` : '';
+    expect(registered).toEqual(LAB_HOSTS.map((h) => `${h}${suffix}`));
+    expect(state.nodes.filter((n) => n.console_enabled).map((n) => n.conductor_registered)).toEqual(
+      state.nodes.filter((n) => n.console_enabled).map((n) => `${n.conductor}${suffix}`),
+    );
+  });
 });
 
 // ---- the scenarios ---------------------------------------------------------------------
 
-const only = process.env.CDLAB_SCENARIOS?.split(',') ?? [...SCENARIOS];
+// Ironic 21.4 (bookworm) has no drain: that scenario exists from 2024.1 on.
+const releaseScenarios = SCENARIOS.filter((s) => s !== 'conductor-drained' || LAB_RELEASE !== 'bookworm');
+const only = process.env.CDLAB_SCENARIOS?.split(',') ?? [...releaseScenarios];
+const unknown = only.filter((s) => !(releaseScenarios as readonly string[]).includes(s));
+if (unknown.length > 0) throw new Error(`CDLAB_SCENARIOS: no scenario ${unknown.join(', ')} on Debian ${LAB_RELEASE}`);
 
-describe.each(SCENARIOS.filter((s) => only.includes(s)))('scenario %s', (name) => {
+describe.each(releaseScenarios.filter((s) => only.includes(s)))('scenario %s', (name) => {
   let facts: ScenarioFacts;
 
   beforeAll(() => {

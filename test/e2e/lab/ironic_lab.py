@@ -78,12 +78,29 @@ def nodes():
     # parent_node unless include_children=True, and Debian's 29.0.5-0+deb13u3 makes every
     # PATCHed node its own parent: ask for children there (/v1/nodes/detail takes it at 1.82).
     if RELEASE == 'bookworm':
-        return api('GET', '/v1/nodes?detail=True&limit=1000')['nodes']
-    return api('GET', '/v1/nodes/detail?include_children=True&limit=1000')['nodes']
+        found = api('GET', '/v1/nodes?detail=True&limit=1000')['nodes']
+    else:
+        found = api('GET', '/v1/nodes/detail?include_children=True&limit=1000')['nodes']
+    for n in found:
+        n['conductor_registered'] = n.get('conductor')
+        n['conductor'] = lab_name(n.get('conductor'))
+    return found
 
 
 def conductors():
-    return api('GET', '/v1/conductors?detail=True')['conductors']
+    found = api('GET', '/v1/conductors?detail=True')['conductors']
+    for c in found:
+        c['hostname_registered'] = c['hostname']
+        c['hostname'] = lab_name(c['hostname'])
+    return found
+
+
+def lab_name(registered):
+    """The lab's name of a conductor as Ironic registered it: with a non-default
+    [json_rpc]port (CDLAB_JSON_RPC_PORT), Ironic 23.0+ registers `conductor-a:8090`."""
+    if registered and ':' in registered and registered.split(':', 1)[0] in HOSTS:
+        return registered.split(':', 1)[0]
+    return registered
 
 
 def wait_for(what, predicate, timeout=180, interval=1.0, why=None):
@@ -243,7 +260,7 @@ def create_balanced(name, active, owned, attempts=60):
     conductor with room in QUOTA for its kind. OWNED is a Counter of (conductor, active)."""
     for _ in range(attempts):
         n = api('POST', '/v1/nodes', {'name': name, 'driver': 'fake-hardware'})
-        owner = api('GET', '/v1/nodes/%s' % n['uuid'])['conductor']  # not fields=conductor: a 500 on 21.4
+        owner = lab_name(api('GET', '/v1/nodes/%s' % n['uuid'])['conductor'])  # not fields=conductor: a 500 on 21.4
         if owned[(owner, active)] < QUOTA[active]:
             owned[(owner, active)] += 1
             return n

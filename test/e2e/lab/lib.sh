@@ -10,7 +10,13 @@ HUB_NS=cdlab-hub
 SUBNET_PREFIX=10.254.77
 HUB_ADDR="${SUBNET_PREFIX}.1"
 API_PORT=6385
-JSON_RPC_PORT=8089
+# A non-default [json_rpc]port makes Ironic 23.0+ register conductors as host:port
+# (CDLAB_JSON_RPC_PORT=8090); a running lab keeps the port it was started with.
+if [[ -s "$CDLAB_DIR/json-rpc-port" ]]; then
+  JSON_RPC_PORT="$(cat "$CDLAB_DIR/json-rpc-port")"
+else
+  JSON_RPC_PORT="${CDLAB_JSON_RPC_PORT:-8089}"
+fi
 LAB_HOSTS=(a b c)
 HOSTS_BEGIN="# BEGIN console-doctor lab (${CDLAB_DIR})"
 HOSTS_END="# END console-doctor lab (${CDLAB_DIR})"

@@ -32,6 +32,7 @@ started=$SECONDS
 mkdir -p "$CDLAB_DIR"/{hub,mysql}
 chmod 755 "$CDLAB_DIR"
 echo "$CDLAB_IRONIC" >"$CDLAB_DIR/release"
+echo "$JSON_RPC_PORT" >"$CDLAB_DIR/json-rpc-port"
 log "Ironic from Debian $CDLAB_IRONIC${CDLAB_ROOT:+ (root $CDLAB_ROOT)}"
 
 # --- keys -------------------------------------------------------------------------------
