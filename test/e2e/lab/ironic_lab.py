@@ -59,13 +59,20 @@ def log(msg):
 
 
 def api(method, path, body=None, ok=(200, 201, 202, 204), retry_locked=True):
-    """One API call; retries 409 NodeLocked for a while (a busy node is normal here)."""
+    """One API call; retries 409 NodeLocked for a while (a busy node is normal here), and a
+    500 naming a conductor the API cannot reach yet: Ironic 32.0+ conductors register
+    before their forked worker's json-rpc server listens (seen on sid under load)."""
     deadline = time.time() + 120
     while True:
         r = requests.request(method, API + path, headers=HEADERS,
                              data=None if body is None else json.dumps(body), timeout=60)
         if r.status_code == 409 and retry_locked and time.time() < deadline:
             time.sleep(0.5)
+            continue
+        if (r.status_code == 500 and 'Unable to establish connection' in r.text
+                and method in ('GET', 'PUT', 'POST', 'PATCH') and time.time() < deadline):
+            log('%s %s: a conductor is not reachable yet; asking again' % (method, path))
+            time.sleep(2)
             continue
         if r.status_code not in ok:
             raise SystemExit('%s %s -> %s %s' % (method, path, r.status_code, r.text[:400]))

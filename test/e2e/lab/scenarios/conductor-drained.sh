@@ -1,8 +1,9 @@
 #!/bin/bash
 # A conductor is drained (SIGUSR2, Ironic 2024.1+; not on bookworm's 21.4): it leaves the
 # hash ring, waits for its reserved nodes (up to [DEFAULT]drain_shutdown_timeout) and
-# exits. Like a graceful stop, it does not stop its consoles; the conductors that take its
-# nodes over start copies of the ACTIVE ones.
+# exits. Its drain handler sends SIGTERM to its whole process group (os.kill(0, SIGTERM)),
+# so its consoles end with it; the conductors that take its nodes over start the ACTIVE
+# ones again, and the others' consoles stay enabled with no daemon anywhere.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 [[ "$CDLAB_IRONIC" != bookworm ]] || die "conductor-drained needs Ironic 2024.1 or later (CDLAB_IRONIC=trixie|forky|sid)"
