@@ -24,6 +24,13 @@ export interface DesiredNode {
    * on every console start, on whichever conductor starts it.
    */
   readonly consolePortFixed: boolean;
+  /**
+   * `parent_node` (1.83+): the parent's uuid, null for a node without one, undefined when
+   * the answer had no such field (an API below 1.83). A node whose parent is itself
+   * (Debian's 29.0.5-0+deb13u3 does this on every PATCH) is left out of Ironic's periodic
+   * tasks: no conductor takes over or restarts its console.
+   */
+  readonly parentNode?: string | null | undefined;
 }
 
 /** A conductor from `GET /v1/conductors`. */
