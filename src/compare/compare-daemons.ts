@@ -145,6 +145,13 @@ function runsOnOwnerElsewhere(context: FleetContext, host: HostContext, node: De
   return liveDaemons(owner.observation).some((d) => d.nodeUuid === node.uuid);
 }
 
+/** Why a node is called unknown: not listed, and (when the scan asked) a 404 for the node itself. */
+function unlistedEvidence(context: FleetContext, uuid: string): string[] {
+  const lines = [`node ${uuid} is not in Ironic's node list (deleted?)`];
+  if (context.desired.nodesGoneByGet?.includes(uuid) === true) lines.push(`GET /v1/nodes/${uuid} answered 404`);
+  return lines;
+}
+
 /** Findings about the live daemons of one scanned host: whose are they, and are they right. */
 export function compareHostDaemons(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
   const byNode = new Map<string, ConsoleDaemon[]>();
@@ -161,7 +168,7 @@ export function compareHostDaemons(context: FleetContext, host: HostContext, obs
             severity: 'warning',
             key: uuid,
             message: `console daemon on ${host.host} for node ${uuid}, which Ironic does not know`,
-            evidence: [...daemonEvidence(observation, daemon), `node ${uuid} is not in Ironic's node list (deleted?)`],
+            evidence: [...daemonEvidence(observation, daemon), ...unlistedEvidence(context, uuid)],
             remedy: 'kill',
           }),
         );
