@@ -1,5 +1,6 @@
 import { mapLimited } from '../map-limited.js';
-import { ApiError, describeError } from '../errors.js';
+import { ApiError, AuthError, describeError } from '../errors.js';
+import { refusedRead } from './read-desired-state.js';
 import { toDesiredNode } from './desired-node.js';
 import type { IronicSession } from './ironic-session.js';
 import type { DesiredState, NodeLookup } from './types.js';
@@ -32,7 +33,9 @@ export async function lookUpNodes(session: IronicSession, uuids: readonly string
       return { uuid, node: toDesiredNode(answer.json, `${where}: GET ${path}`) };
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return { uuid, node: null };
-      const reason = describeError(error).replace(`${where}: GET ${path}: `, '');
+      const refused = refusedRead(session, `GET ${path}`, error);
+      if (refused instanceof AuthError) throw new AuthError(`${refused.message}; no verdict on its console`, { cause: error });
+      const reason = describeError(error).replace(/^.*?: GET \S+: /, '');
       throw new ApiError(`${where}: node ${uuid} is not in the node list, and GET ${path} could not tell whether it exists: ${reason}; no verdict on its console`, { cause: error });
     }
   });

@@ -1,4 +1,6 @@
-import { ApiError } from '../errors.js';
+import { ApiError, AuthError } from '../errors.js';
+import { HttpAuthError } from './api-call.js';
+import { scopeRefusal } from './token-scope.js';
 import { toConductorInfo, toDesiredNode } from './desired-node.js';
 import type { IronicSession } from './ironic-session.js';
 import { CHILD_NODES_MICROVERSION, compareVersions } from './microversion.js';
@@ -89,13 +91,41 @@ function readAllNodes(session: IronicSession): Promise<DesiredNode[]> {
   return readAllPages(session, 'nodes', `/v1/nodes?detail=True${children}&limit=${PAGE_LIMIT}`, toDesiredNode, (node) => node.uuid);
 }
 
+/**
+ * A 403 on a read the whole fleet needs, said as what it most likely is: the token's scope
+ * (Ironic 2025.1+ enforces it and its new default policies). Other errors pass unchanged.
+ */
+export function refusedRead(session: IronicSession, what: string, error: unknown): unknown {
+  if (!(error instanceof HttpAuthError) || error.status !== 403) return error;
+  // Without a token (noauth, http_basic) there is no scope to blame: the answer as it came.
+  if (session.tokenScope === undefined && session.authType !== 'admin_token') return error;
+  return new AuthError(
+    scopeRefusal({ endpoint: session.endpoint, what, status: 403, detail: error.detail, scope: session.tokenScope, authType: session.authType ?? 'none' }),
+    { cause: error },
+  );
+}
+
+async function readRefusable<T>(session: IronicSession, what: string, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    throw refusedRead(session, what, error);
+  }
+}
+
 /** Every node and every conductor, read whole, or an error. */
 export async function readDesiredState(session: IronicSession, now: () => Date = () => new Date()): Promise<DesiredState> {
   const conductorsPath = `/v1/conductors?limit=${PAGE_LIMIT}`;
-  const [nodes, conductors]: [DesiredNode[], ConductorInfo[]] = await Promise.all([
-    readAllNodes(session),
-    readAllPages(session, 'conductors', conductorsPath, toConductorInfo, (conductor) => conductor.hostname),
+  // Conductors first: their 403 is the clearest sign of a token of the wrong scope.
+  const [conductors, nodes]: [ConductorInfo[], DesiredNode[]] = await Promise.all([
+    readRefusable(session, 'the conductor list', readAllPages(session, 'conductors', conductorsPath, toConductorInfo, (conductor) => conductor.hostname)),
+    readRefusable(session, 'the node list', readAllNodes(session)),
   ]);
+  if (nodes.length === 0 && session.tokenScope === 'project') {
+    throw new AuthError(
+      `Ironic at ${session.endpoint} listed no node to a project-scoped token: it shows such a token only the nodes its project owns or leases (Ironic 2025.1+); use a system-scoped token (system_scope: all)`,
+    );
+  }
   return {
     nodes: uniqueByUuid(nodes),
     conductors,
