@@ -56,7 +56,14 @@ function wrongHost(context: FleetContext, host: HostContext, observation: HostOb
     );
   }
   if (owner.conductor === host.ironicName) {
-    return unmanaged(`whose conductor ${owner.conductor} is dead`, `conductor ${owner.conductor} is listed with alive: false`);
+    // Listed dead yet still the node's conductor: Ironic's hash ring has not moved the node
+    // (a 29.0 conductor deregisters at SIGTERM and lingers, consoles running). Nothing else
+    // runs or restarts this console meanwhile; once the node moves, it is a stray as below.
+    return unmanaged(
+      `whose conductor is listed dead (alive: false) while Ironic still maps the node to it: kept until Ironic maps the node elsewhere`,
+      `conductor ${owner.conductor} is listed with alive: false, and Ironic still maps the node to it: no other conductor runs or restarts this console until its hash ring moves the node`,
+      'report',
+    );
   }
   const ownerName = owner.host?.host ?? owner.conductor;
   const ownerEvidence: string[] = [`Ironic maps the node to conductor ${owner.conductor}`];
