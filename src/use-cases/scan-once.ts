@@ -69,15 +69,17 @@ export async function scanOnce(inputs: ScanInputs): Promise<ScanResult> {
   };
 }
 
-/** Every node uuid the hosts showed: consoles, pid and credential files, orphaned sessions. */
-function observedNodeUuids(scans: readonly HostScan[]): Set<string> {
+/**
+ * The nodes of the live consoles the hosts showed: the ones a verdict (and a kill) hangs
+ * on. Leftover pid and credential files of nodes not listed are not asked about: removing
+ * one whose console does not run here is harmless (Ironic writes them anew at a start), and
+ * a host full of them must not turn into hundreds of requests.
+ */
+function consoleNodeUuids(scans: readonly HostScan[]): Set<string> {
   const uuids = new Set<string>();
   for (const scan of scans) {
     if (!scan.ok) continue;
-    const o = scan.observation;
-    for (const uuid of [...o.consoles.map((c) => c.nodeUuid), ...o.files.map((f) => f.nodeUuid), ...o.orphans.map((x) => x.nodeUuid)]) {
-      if (uuid !== null) uuids.add(uuid);
-    }
+    for (const daemon of scan.observation.consoles) if (!daemon.zombie) uuids.add(daemon.nodeUuid);
   }
   return uuids;
 }
@@ -92,7 +94,7 @@ async function completeDesired(
   scans: readonly HostScan[],
 ): Promise<{ desired: DesiredState | null; error: string | null }> {
   const listed = new Set(desired.nodes.map((n) => n.uuid));
-  const unlisted = [...observedNodeUuids(scans)].filter((uuid) => !listed.has(uuid)).sort();
+  const unlisted = [...consoleNodeUuids(scans)].filter((uuid) => !listed.has(uuid)).sort();
   if (unlisted.length === 0) return { desired, error: null };
   try {
     return { desired: withLookedUpNodes(desired, await ironic.lookUpNodes(unlisted)), error: null };

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIronicPerTest, fixture, type CannedResponse, type RecordedRequest } from '../helpers/fake-ironic.js';
+import { runTool } from '../helpers/run-tool.js';
 import { freePort } from '../helpers/sshd.js';
 import { ironicNode, startCliHost, without, type CliHost } from './cli-host.js';
 
@@ -233,6 +234,26 @@ describe('adversarial: Ironic answers that lie or leave things out', { timeout: 
       expect(suite).toMatch(/skipped="[1-9]/);
       expect(junit.stdout).toMatch(/Ironic could not be read/);
     }, 150_000);
+
+    it('a project-scoped token on an Ironic that enforces scope (2025.1+): exit 3, one line naming the scope, no verdict, fix kills nothing', async () => {
+      const uuid = randomUUID();
+      const { pid } = await host.startSocat(uuid); // its node is one the token cannot see
+      const projectToken = 'gAAAAAB-project-scoped-token';
+      const ironic = await startIronic({ root: fixture('releases/29.0/root.json'), nodes: [], conductors: [alive('conductor-m')], requireToken: 'system-token', projectScopedToken: projectToken });
+      const env = { HOME: join(host.dir, 'home'), OS_AUTH_TYPE: 'token', OS_TOKEN: projectToken, OS_ENDPOINT: ironic.url, CONSOLE_DOCTOR_AUDIT_DB: join(host.dir, 'audit.db'), NO_COLOR: '1' };
+      const common = ['-i', host.inventory(['conductor-m']), '--known-hosts-file', join(host.dir, 'known_hosts')];
+      const scan = await runTool(['scan', '--format', 'json', ...common], env);
+      const report = JSON.parse(scan.stdout) as JsonReport;
+      expect(scan.code).toBe(3);
+      expect(report.summary.verdict).toBe('unknown');
+      expect(report.findings.map((f) => f.kind)).not.toContain('unknown-node');
+      expect(report.ironic.error).toBe(`Ironic at ${ironic.url} refused the conductor list (403): Access was denied to the following resource: baremetal:conductor:get; the token's scope is unknown to console-doctor: Ironic 2025.1+ needs a system-scoped token (system_scope: all)`);
+      expect(scan.stdout + scan.stderr).not.toContain(projectToken);
+      const fix = await runTool(['fix', '--yes', '--force', ...common], env);
+      expect(fix.code).toBe(3);
+      expect(host.alive(pid), fix.stderr).toBe(true);
+      expect(host.exists(host.pwFile(uuid))).toBe(true);
+    });
 
     it('pagination whose next carries a new marker on every page stops with an error, not after thousands of requests', async () => {
       const ironic = await startIronic({ nodes: [ironicNode(randomUUID(), 'loop', 'conductor-m', 1)], conductors: [alive('conductor-m')], endlessPages: true, maxLimit: 1 });

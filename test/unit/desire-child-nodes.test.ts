@@ -28,6 +28,7 @@ describe('reading every node, children included', () => {
     ['Ironic 35.0 (1.111)', fixture('releases/35.0/root.json'), '1.111'],
     ['Ironic 39.0 (1.115)', fixture('releases/39.0/root.json'), '1.115'],
     ['an Ironic at exactly 1.83', root('1.83'), '1.83'],
+    ['a newer Ironic (1.130): capped at 1.115, children still read', root('1.130'), '1.115'],
   ];
   it.each(releases)('%s: GET /v1/nodes?detail=True&include_children=True', async (_name, document, version) => {
     const server = await ironic({ root: document, nodes: release29 });
