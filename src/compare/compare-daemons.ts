@@ -56,7 +56,14 @@ function wrongHost(context: FleetContext, host: HostContext, observation: HostOb
     );
   }
   if (owner.conductor === host.ironicName) {
-    return unmanaged(`whose conductor ${owner.conductor} is dead`, `conductor ${owner.conductor} is listed with alive: false`);
+    // Listed dead yet still the node's conductor: Ironic's hash ring has not moved the node
+    // (a 29.0 conductor deregisters at SIGTERM and lingers, consoles running). Nothing else
+    // runs or restarts this console meanwhile; once the node moves, it is a stray as below.
+    return unmanaged(
+      `whose conductor is listed dead (alive: false) while Ironic still maps the node to it: kept until Ironic maps the node elsewhere`,
+      `conductor ${owner.conductor} is listed with alive: false, and Ironic still maps the node to it: no other conductor runs or restarts this console until its hash ring moves the node`,
+      'report',
+    );
   }
   const ownerName = owner.host?.host ?? owner.conductor;
   const ownerEvidence: string[] = [`Ironic maps the node to conductor ${owner.conductor}`];
@@ -145,6 +152,13 @@ function runsOnOwnerElsewhere(context: FleetContext, host: HostContext, node: De
   return liveDaemons(owner.observation).some((d) => d.nodeUuid === node.uuid);
 }
 
+/** Why a node is called unknown: not listed, and (when the scan asked) a 404 for the node itself. */
+function unlistedEvidence(context: FleetContext, uuid: string): string[] {
+  const lines = [`node ${uuid} is not in Ironic's node list (deleted?)`];
+  if (context.desired.nodesGoneByGet?.includes(uuid) === true) lines.push(`GET /v1/nodes/${uuid} answered 404`);
+  return lines;
+}
+
 /** Findings about the live daemons of one scanned host: whose are they, and are they right. */
 export function compareHostDaemons(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
   const byNode = new Map<string, ConsoleDaemon[]>();
@@ -161,7 +175,7 @@ export function compareHostDaemons(context: FleetContext, host: HostContext, obs
             severity: 'warning',
             key: uuid,
             message: `console daemon on ${host.host} for node ${uuid}, which Ironic does not know`,
-            evidence: [...daemonEvidence(observation, daemon), `node ${uuid} is not in Ironic's node list (deleted?)`],
+            evidence: [...daemonEvidence(observation, daemon), ...unlistedEvidence(context, uuid)],
             remedy: 'kill',
           }),
         );

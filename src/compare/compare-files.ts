@@ -78,6 +78,8 @@ function strayCredential(context: FleetContext, host: HostContext, observation: 
     return null; // owner unknown, or this host unknown to Ironic: no verdict that depends on the owner
   } else if (node.conductor === null && running.length > 0) {
     return null; // feeds the node's only console (nothing owns the node)
+  } else if (node.consoleEnabled && node.conductor === host.ironicName && running.length > 0) {
+    return null; // feeds the console kept while Ironic still maps the node to this dead-listed conductor
   } else if (!ownsNode(host, node)) {
     const owner = ownerOf(context, node);
     why =

@@ -76,6 +76,7 @@ export function compareFleet(input: CompareInput): FleetReport {
     nodesSeen: input.desired.nodes.length,
     consolesSeen: machines.reduce((sum, s) => sum + liveDaemons(s.observation).length, 0),
     nodesConsoleEnabled: input.desired.nodes.filter((n) => n.consoleEnabled).length,
+    selfParentedNodes: input.desired.nodes.filter((n) => n.parentNode === n.uuid).map((n) => ({ uuid: n.uuid, name: n.name })),
   };
 }
 

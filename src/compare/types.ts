@@ -79,6 +79,18 @@ export interface FleetReport {
   readonly ironicError?: string;
   /** The live consoles seen, listed when Ironic could not be read. */
   readonly observed?: readonly ObservedConsole[];
+  /**
+   * Nodes whose `parent_node` is their own uuid (Debian's 29.0.5-0+deb13u3 does this on
+   * every PATCH): Ironic's periodic tasks skip them, so no conductor takes over or restarts
+   * their consoles. A fact for the operator; it changes no verdict.
+   */
+  readonly selfParentedNodes?: readonly NodeRef[];
+}
+
+/** A node as the report names it. */
+export interface NodeRef {
+  readonly uuid: string;
+  readonly name: string | null;
 }
 
 /** A console daemon seen on a host, without any verdict about it. */

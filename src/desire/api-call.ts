@@ -102,16 +102,19 @@ function statusError(context: ApiContext, where: string, response: HttpResponse,
   const status = `${response.status}${response.statusText !== '' ? ` ${response.statusText}` : ''}`;
   const hint = response.status === 401 ? ' (credentials refused)' : response.status === 403 ? ' (not allowed by policy)' : '';
   const message = scrub(`${where}: ${status}${hint}${detail !== undefined ? `: ${detail}` : ''}${after}`, context.secrets);
-  if (response.status === 401 || response.status === 403) return new HttpAuthError(message, response.status);
+  if (response.status === 401 || response.status === 403) return new HttpAuthError(message, response.status, detail === undefined ? undefined : scrub(detail, context.secrets));
   return new ApiError(message, { status: response.status });
 }
 
 /** 401 or 403: an AuthError that remembers which, so a session can renew an expired token. */
 export class HttpAuthError extends AuthError {
   readonly status: number;
-  constructor(message: string, status: number) {
+  /** The server's own words, scrubbed, without where and status. */
+  readonly detail: string | undefined;
+  constructor(message: string, status: number, detail?: string) {
     super(message);
     this.status = status;
+    this.detail = detail;
   }
 }
 

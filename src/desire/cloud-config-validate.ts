@@ -87,15 +87,28 @@ export function validateCloudEntry(
       report('auth.user_domain_name', 'missing (needed with auth.username; or auth.user_domain_id)');
     }
   };
+  const shortName = (path: string): string => meta.label(path).split(':').pop() ?? path;
+  const systemScope = (): boolean => {
+    const value = a('system_scope');
+    if (value === undefined) return false;
+    if (value !== 'all') report('auth.system_scope', `must be "all", got ${JSON.stringify(value)}`);
+    return true;
+  };
   const scope = (): KeystoneScope => {
     const project = compact({ projectId: a('project_id'), projectName: a('project_name'), domainId: a('project_domain_id') ?? a('domain_id'), domainName: a('project_domain_name') ?? a('domain_name') });
+    const system = systemScope();
+    if (system && (project.projectId !== undefined || project.projectName !== undefined)) {
+      // keystoneauth refuses this too: a token has one scope.
+      report('auth.system_scope', `a token has one scope: remove ${shortName('auth.project_name')} and ${shortName('auth.project_id')}, or ${shortName('auth.system_scope')}`);
+      return { kind: 'system' };
+    }
     if (project.projectId !== undefined || project.projectName !== undefined) {
       if (project.projectId === undefined && project.domainId === undefined && project.domainName === undefined) {
         report('auth.project_domain_name', 'missing (needed with auth.project_name; or auth.project_domain_id)');
       }
       return { kind: 'project', ...project };
     }
-    if (a('system_scope') !== undefined) return { kind: 'system' };
+    if (system) return { kind: 'system' };
     if (project.domainId !== undefined || project.domainName !== undefined) return { kind: 'domain', ...compact({ domainId: project.domainId, domainName: project.domainName }) };
     return { kind: 'unscoped' };
   };
@@ -130,6 +143,9 @@ export function validateCloudEntry(
       const credentialId = a('application_credential_id');
       const credentialName = a('application_credential_name');
       if (credentialId === undefined && credentialName === undefined) report('auth.application_credential_id', `missing (needed by ${why}; or auth.application_credential_name)`);
+      if (a('system_scope') !== undefined) {
+        report('auth.system_scope', 'an application credential carries the scope it was created with (a project): a system-scoped token needs a user (auth_type password) with system_scope: all');
+      }
       checkUser(u, credentialId !== undefined);
       authConfig = { type, authUrl: authUrl(), ...compact({ credentialId, credentialName }), user: u, secret: secret('application_credential_secret') };
       break;

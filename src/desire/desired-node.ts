@@ -62,7 +62,20 @@ export function toDesiredNode(raw: unknown, where: string): DesiredNode {
     reservation: optionalString(raw['reservation']),
     consolePort: parsePort(driverInfo['ipmi_terminal_port']) ?? parsePort(internal['allocated_ipmi_terminal_port']),
     consolePortFixed: parsePort(driverInfo['ipmi_terminal_port']) !== null,
+    parentNode: parentNodeField(raw),
   };
+}
+
+/** `parent_node`: a uuid, null for none, undefined when the field is absent (below 1.83). */
+function parentNodeField(raw: Raw): string | null | undefined {
+  if (!('parent_node' in raw)) return undefined;
+  const value = raw['parent_node'];
+  return typeof value === 'string' && value !== '' ? value : value === null ? null : undefined;
+}
+
+/** A node whose `parent_node` is its own uuid. */
+export function isSelfParented(node: DesiredNode): boolean {
+  return node.parentNode === node.uuid;
 }
 
 /** One conductor of `GET /v1/conductors`. Pure; throws ApiError on a malformed entry. */

@@ -5,6 +5,7 @@ import { restartConsoleState, setConsoleState, type ConsoleTiming } from './cons
 import type { HttpRequest, HttpResponse } from './http-request.js';
 import { openIronicSession, type IronicSession } from './ironic-session.js';
 import { checkNodeGone } from './node-gone.js';
+import { lookUpNodes } from './node-lookup.js';
 import { readDesiredState } from './read-desired-state.js';
 import { describeError } from '../errors.js';
 import type { DesiredStateSource, NodeGoneCheck } from './types.js';
@@ -63,6 +64,7 @@ export function createIronicClient(config: CloudConfig, options: IronicClientOpt
   };
   return {
     readDesiredState: async () => readDesiredState(await open()),
+    lookUpNodes: async (nodeUuids) => (nodeUuids.length === 0 ? { found: [], gone: [] } : lookUpNodes(await open(), nodeUuids)),
     setConsole: async (nodeUuid, enabled, change = {}) =>
       setConsoleState(await untilCancelled(open(), change.signal), nodeUuid, enabled, { ...timing, signal: change.signal }),
     restartConsole: async (nodeUuid, change = {}) =>

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors.js';
 import { callApi, DEFAULT_RETRY, HttpAuthError, type ApiAnswer, type ApiContext, type RetryPolicy } from './api-call.js';
-import type { CloudConfig } from './cloud-config-types.js';
+import type { CloudConfig, IronicAuth } from './cloud-config-types.js';
+import type { TokenScope } from './token-scope.js';
 import { safeUrl } from './cloud-config.js';
 import type { HttpRequest, HttpResponse } from './http-request.js';
 import { authenticateKeystone, findBaremetalEndpoint } from './keystone.js';
@@ -24,6 +25,9 @@ export interface RequestOptions {
 export interface IronicSession {
   readonly endpoint: string;
   readonly apiVersion: string;
+  /** How the session authenticates, and the scope Keystone gave its token (undefined: no Keystone token). */
+  readonly authType?: IronicAuth['type'];
+  readonly tokenScope?: TokenScope | undefined;
   /** `path` is relative to the endpoint, e.g. `/v1/nodes?limit=1000`. */
   request(method: HttpRequest['method'], path: string, body?: unknown, options?: RequestOptions): Promise<ApiAnswer>;
 }
@@ -73,6 +77,7 @@ export async function openIronicSession(config: CloudConfig, options: SessionOpt
   let authHeaders: () => Promise<Record<string, string>>;
   let refresh: (() => void) | undefined;
   let endpointFromCatalog: string | undefined;
+  let tokenScope: TokenScope | undefined;
   switch (auth.type) {
     case 'none':
       authHeaders = () => Promise.resolve({});
@@ -87,6 +92,7 @@ export async function openIronicSession(config: CloudConfig, options: SessionOpt
       break;
     case 'password': case 'v3applicationcredential': case 'token': {
       let current = await authenticateKeystone(context, auth);
+      tokenScope = current.scope;
       let pending: Promise<void> | undefined;
       endpointFromCatalog = config.endpoint === undefined
         ? findBaremetalEndpoint(current.catalog, config.interface, config.regionName, auth.authUrl)
@@ -121,5 +127,5 @@ export async function openIronicSession(config: CloudConfig, options: SessionOpt
       throw error;
     }
   };
-  return { endpoint, apiVersion, request: (method, path, body, options = {}) => request(method, path, body, options) };
+  return { endpoint, apiVersion, authType: auth.type, tokenScope, request: (method, path, body, options = {}) => request(method, path, body, options) };
 }

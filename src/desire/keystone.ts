@@ -2,6 +2,7 @@ import { ApiError, AuthError, ConfigError } from '../errors.js';
 import { callApi, type ApiContext } from './api-call.js';
 import type { EndpointInterface, IronicAuth, KeystoneScope, KeystoneUser } from './cloud-config-types.js';
 import { Secret } from './secret.js';
+import { parseTokenScope, type TokenScope } from './token-scope.js';
 
 type KeystoneAuth = Extract<IronicAuth, { type: 'password' | 'v3applicationcredential' | 'token' }>;
 
@@ -16,6 +17,8 @@ export interface CatalogEndpoint {
 export interface KeystoneSession {
   readonly token: Secret;
   readonly catalog: readonly CatalogEndpoint[];
+  /** What Keystone scoped the token to (an application credential's is its project). */
+  readonly scope: TokenScope;
 }
 
 /** `http://ks:5000`, `http://ks:5000/`, `http://ks/identity/v3` → the `.../v3/auth/tokens` URL. */
@@ -102,5 +105,5 @@ export async function authenticateKeystone(context: ApiContext, auth: KeystoneAu
   const subject = answer.headers['x-subject-token'];
   const token = Array.isArray(subject) ? subject[0] : subject;
   if (token === undefined || token === '') throw new ApiError(`Keystone ${url.origin}: POST ${url.pathname}: answered ${answer.status} without an X-Subject-Token header`);
-  return { token: new Secret(token), catalog: parseCatalog(answer.json) };
+  return { token: new Secret(token), catalog: parseCatalog(answer.json), scope: parseTokenScope(answer.json) };
 }

@@ -1,7 +1,14 @@
 import { ApiError } from '../errors.js';
 
-/** The newest microversion console-doctor was written and tested against (Ironic 21.4). */
-export const MAX_MICROVERSION = '1.82';
+/**
+ * The newest microversion console-doctor was tested against: Ironic 39.0 (Debian sid).
+ * Maxima by release (MINOR_MAX_VERSION in ironic/api/controllers/v1/versions.py): 21.4 1.82,
+ * 29.0 1.96, 35.0 1.111, 38.0 1.113, 39.0 1.115. No version between 1.82 and 1.115 drops or
+ * renames a node or conductor field the tool reads.
+ */
+export const MAX_MICROVERSION = '1.115';
+/** From 1.83 nodes have `parent_node`, and `GET /v1/nodes` takes `include_children`. */
+export const CHILD_NODES_MICROVERSION = '1.83';
 /** `node.conductor` and `GET /v1/conductors` arrived in 1.49. */
 export const MIN_MICROVERSION = '1.49';
 

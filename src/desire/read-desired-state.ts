@@ -1,16 +1,27 @@
-import { ApiError } from '../errors.js';
+import { ApiError, AuthError } from '../errors.js';
+import { HttpAuthError } from './api-call.js';
+import { scopeRefusal } from './token-scope.js';
 import { toConductorInfo, toDesiredNode } from './desired-node.js';
 import type { IronicSession } from './ironic-session.js';
+import { CHILD_NODES_MICROVERSION, compareVersions } from './microversion.js';
 import type { ConductorInfo, DesiredNode, DesiredState } from './types.js';
 
 /** Ironic's default `[api]max_limit`; a smaller server limit still pages correctly via `next`. */
 export const PAGE_LIMIT = 1000;
 
-/** The path and query of Ironic's `next` link, re-based on our endpoint (Ironic builds it from its public_url, which may be wrong behind a proxy). */
-export function nextPagePath(next: unknown, collection: string): string | undefined {
+/**
+ * The next page: our own first path with the marker of Ironic's `next` link. Ironic builds
+ * `next` from its public_url (which may be wrong behind a proxy) and keeps only sort, detail,
+ * limit, marker and fields in it: a filter such as include_children would be lost from
+ * page 2 on (ironic/api/controllers/v1/node.py, `_get_nodes_collection`).
+ */
+export function nextPagePath(next: unknown, firstPath: string): string | undefined {
   if (typeof next !== 'string' || next === '') return undefined;
-  const url = new URL(next, 'http://placeholder');
-  return `/v1/${collection}${url.search}`;
+  const marker = new URL(next, 'http://placeholder').searchParams.get('marker');
+  const url = new URL(firstPath, 'http://placeholder');
+  if (marker === null || marker === '') return `${url.pathname}${new URL(next, 'http://placeholder').search}`;
+  url.searchParams.set('marker', marker);
+  return `${url.pathname}${url.search}`;
 }
 
 /** How pages may grow: a few more than the items read would fill at the smallest page seen. */
@@ -48,7 +59,7 @@ export async function readAllPages<T>(
     const fresh = converted.filter((item) => !keys.has(keyOf(item)));
     for (const item of fresh) keys.add(keyOf(item));
     items.push(...converted);
-    path = nextPagePath((answer.json as { next?: unknown }).next, collection);
+    path = nextPagePath((answer.json as { next?: unknown }).next, firstPath);
     if (path === undefined) break;
     const singular = collection === 'nodes' ? 'node' : 'conductor';
     if (fresh.length === 0) throw new ApiError(`${where}: pagination is broken: a page with a next link brought no new ${singular}`);
@@ -65,16 +76,56 @@ function uniqueByUuid(nodes: readonly DesiredNode[]): DesiredNode[] {
   return [...new Map(nodes.map((node) => [node.uuid, node])).values()];
 }
 
-/** Every node and every conductor, read whole, or an error. */
-export async function readDesiredState(session: IronicSession, now: () => Date = () => new Date()): Promise<DesiredState> {
+/**
+ * The node list, children included where the microversion allows: Ironic 22.0+ hides every
+ * node with a `parent_node` from its lists, at any microversion, unless asked with
+ * include_children, which `GET /v1/nodes` takes from 1.83 (406 below). Below 1.83 the
+ * Ironic is 21.x or older, which has no child nodes, or a newer one pinned to an older API
+ * (`pin_release_version`): its hidden nodes are found by the per-node GET of every console
+ * the list did not show (lookUpNodes), never called unknown without a 404.
+ */
+function readAllNodes(session: IronicSession): Promise<DesiredNode[]> {
   // Not `fields=`: Ironic 21.4 answers `fields=...,conductor` with a 500 ("type object
   // 'Node' has no attribute 'conductor'", captured in test/fixtures/ironic/captured).
-  const nodesPath = `/v1/nodes?detail=True&limit=${PAGE_LIMIT}`;
+  const children = compareVersions(session.apiVersion, CHILD_NODES_MICROVERSION) >= 0 ? '&include_children=True' : '';
+  return readAllPages(session, 'nodes', `/v1/nodes?detail=True${children}&limit=${PAGE_LIMIT}`, toDesiredNode, (node) => node.uuid);
+}
+
+/**
+ * A 403 on a read the whole fleet needs, said as what it most likely is: the token's scope
+ * (Ironic 2025.1+ enforces it and its new default policies). Other errors pass unchanged.
+ */
+export function refusedRead(session: IronicSession, what: string, error: unknown): unknown {
+  if (!(error instanceof HttpAuthError) || error.status !== 403) return error;
+  // Without a token (noauth, http_basic) there is no scope to blame: the answer as it came.
+  if (session.tokenScope === undefined && session.authType !== 'admin_token') return error;
+  return new AuthError(
+    scopeRefusal({ endpoint: session.endpoint, what, status: 403, detail: error.detail, scope: session.tokenScope, authType: session.authType ?? 'none' }),
+    { cause: error },
+  );
+}
+
+async function readRefusable<T>(session: IronicSession, what: string, read: Promise<T>): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    throw refusedRead(session, what, error);
+  }
+}
+
+/** Every node and every conductor, read whole, or an error. */
+export async function readDesiredState(session: IronicSession, now: () => Date = () => new Date()): Promise<DesiredState> {
   const conductorsPath = `/v1/conductors?limit=${PAGE_LIMIT}`;
-  const [nodes, conductors]: [DesiredNode[], ConductorInfo[]] = await Promise.all([
-    readAllPages(session, 'nodes', nodesPath, toDesiredNode, (node) => node.uuid),
-    readAllPages(session, 'conductors', conductorsPath, toConductorInfo, (conductor) => conductor.hostname),
+  // Conductors first: their 403 is the clearest sign of a token of the wrong scope.
+  const [conductors, nodes]: [ConductorInfo[], DesiredNode[]] = await Promise.all([
+    readRefusable(session, 'the conductor list', readAllPages(session, 'conductors', conductorsPath, toConductorInfo, (conductor) => conductor.hostname)),
+    readRefusable(session, 'the node list', readAllNodes(session)),
   ]);
+  if (nodes.length === 0 && session.tokenScope === 'project') {
+    throw new AuthError(
+      `Ironic at ${session.endpoint} listed no node to a project-scoped token: it shows such a token only the nodes its project owns or leases (Ironic 2025.1+); use a system-scoped token (system_scope: all)`,
+    );
+  }
   return {
     nodes: uniqueByUuid(nodes),
     conductors,

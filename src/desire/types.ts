@@ -24,6 +24,13 @@ export interface DesiredNode {
    * on every console start, on whichever conductor starts it.
    */
   readonly consolePortFixed: boolean;
+  /**
+   * `parent_node` (1.83+): the parent's uuid, null for a node without one, undefined when
+   * the answer had no such field (an API below 1.83). A node whose parent is itself
+   * (Debian's 29.0.5-0+deb13u3 does this on every PATCH) is left out of Ironic's periodic
+   * tasks: no conductor takes over or restarts its console.
+   */
+  readonly parentNode?: string | null | undefined;
 }
 
 /** A conductor from `GET /v1/conductors`. */
@@ -39,6 +46,10 @@ export interface DesiredState {
   readonly conductors: readonly ConductorInfo[];
   /** The negotiated microversion, e.g. "1.82". */
   readonly apiVersion: string;
+  /** Nodes the list did not show that `GET /v1/nodes/<uuid>` found (they are in `nodes`). */
+  readonly nodesFoundByGet?: readonly string[];
+  /** Nodes the list did not show for which `GET /v1/nodes/<uuid>` answered 404: gone. */
+  readonly nodesGoneByGet?: readonly string[];
   readonly endpoint: string;
   readonly readAt: string;
 }
@@ -60,6 +71,18 @@ export interface DesiredStateSource {
    * child and self-parented nodes). Only a 404 proves the node is gone.
    */
   checkNodeGone(nodeUuid: string): Promise<NodeGoneCheck>;
+  /**
+   * `GET /v1/nodes/<uuid>` for nodes seen on the hosts but not in the list (bounded):
+   * found nodes read whole, 404s as gone; any other failure rejects (no verdict then).
+   */
+  lookUpNodes(nodeUuids: readonly string[]): Promise<NodeLookup>;
+}
+
+/** What asking Ironic node by node found. */
+export interface NodeLookup {
+  readonly found: readonly DesiredNode[];
+  /** Uuids Ironic answered 404 for. */
+  readonly gone: readonly string[];
 }
 
 /** Whether Ironic answered 404 for a node, and if not, why the node cannot be called gone. */

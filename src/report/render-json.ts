@@ -18,8 +18,11 @@
  *     "nodes_console_enabled": number|null,
  *     "consoles": number,                  live console daemons seen (observed even when Ironic could not be read)
  *     "findings": number, "critical": number, "warning": number, "info": number,
- *     "by_kind": { "<kind>": number }      every kind, 0 when none
+ *     "by_kind": { "<kind>": number },     every kind, 0 when none
+ *     "self_parented_nodes": number|null   nodes whose parent_node is their own uuid (null when Ironic could not be read)
  *   },
+ *   "self_parented_nodes": [ { "uuid", "name": string|null } ],   out of Ironic's periodic tasks: no conductor
+ *                                          takes over or restarts their consoles (a fact; changes no verdict)
  *   "hosts": [ { "name", "ok": bool, "error": string|null, "duration_ms", "conductor": string|null,
  *                "warnings": [string] } ],  what the probe could not read or dropped (hostile records), one line each
  *   "observed_consoles": [ { "host", "node_uuid", "type", "pid", "port" } ],   only when Ironic could not be read
@@ -101,7 +104,9 @@ export function renderJson(report: FleetReport, meta: RenderMeta): string {
       warning: counts.warning,
       info: counts.info,
       by_kind: byKind,
+      self_parented_nodes: unread ? null : (report.selfParentedNodes ?? []).length,
     },
+    self_parented_nodes: (report.selfParentedNodes ?? []).map((n) => ({ uuid: n.uuid, name: n.name })),
     hosts: meta.hosts.map(summarizeHost).map((h) => ({
       name: h.name,
       ok: h.ok,

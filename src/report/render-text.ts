@@ -69,13 +69,26 @@ export function summaryLine(report: FleetReport): string {
   return [hosts, severities.join(', ') || 'no findings', `${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')}`].join(' · ');
 }
 
+/** What Ironic will not look after: one line naming the self-parented nodes, if any. */
+export function selfParentedNote(report: FleetReport): string[] {
+  const nodes = report.selfParentedNodes ?? [];
+  if (nodes.length === 0) return [];
+  const one = nodes.length === 1;
+  const names = nodes.map((n) => n.name ?? n.uuid).join(', ');
+  return [
+    `Note: ${plural(nodes.length, 'self-parented node')} (parent_node is the node itself): Ironic's periodic tasks skip ${one ? 'it' : 'them'}, `
+      + `so no conductor takes over or restarts ${one ? 'its console' : 'their consoles'}: ${names}`,
+  ];
+}
+
 /** The human report: findings grouped by host (or node), then one summary line. */
 export function renderText(report: FleetReport, options: TextOptions): string {
   const { style, by } = options;
   const ironicError = report.ironicError;
   const head = ironicError === undefined ? [] : renderUnjudged({ ...report, ironicError }, style);
+  const notes = selfParentedNote(report).map((line) => style.warning(line));
   if (ironicError === undefined && report.findings.length === 0 && report.hostsUnreachable === 0) {
-    return `${style.ok(`All clean: ${plural(report.hostsScanned, 'host')}, ${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')} checked.`)}\n`;
+    return [style.ok(`All clean: ${plural(report.hostsScanned, 'host')}, ${plural(report.consolesSeen, 'console')}, ${plural(report.nodesSeen, 'node')} checked.`), ...notes, ''].join('\n');
   }
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) groups.set(groupKey(f, by), [...(groups.get(groupKey(f, by)) ?? []), f]);
@@ -84,6 +97,6 @@ export function renderText(report: FleetReport, options: TextOptions): string {
   if (by === 'node') sections.sort((a, b) => (a.heading < b.heading ? -1 : a.heading > b.heading ? 1 : 0));
   const lines: string[] = [...head];
   for (const { heading, findings } of sections) lines.push(style.bold(heading), ...table(findings, by, style), '');
-  lines.push(summaryLine(report));
+  lines.push(...notes, summaryLine(report));
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { FleetReport } from '../compare/types.js';
 import { compareFleet } from '../compare/compare-fleet.js';
 import type { DesiredState, DesiredStateSource } from '../desire/types.js';
+import { withLookedUpNodes } from '../desire/node-lookup.js';
 import { describeError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
 import { observeFleet } from '../observe/observe-fleet.js';
@@ -54,7 +55,8 @@ export async function scanOnce(inputs: ScanInputs): Promise<ScanResult> {
     keepOpen: inputs.keepOpen ?? false,
     onEvent: inputs.onHostEvent,
   });
-  const [{ desired, error }, { scans, shells }] = await Promise.all([desiredRead, observed]);
+  const [listed, { scans, shells }] = await Promise.all([desiredRead, observed]);
+  const { desired, error } = listed.desired === null ? listed : await completeDesired(inputs.ironic, listed.desired, scans);
   const report = desired ? compareFleet({ desired, scans, hosts: inputs.hosts }) : null;
   return {
     scans,
@@ -65,6 +67,40 @@ export async function scanOnce(inputs: ScanInputs): Promise<ScanResult> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * The nodes of the live consoles the hosts showed: the ones a verdict (and a kill) hangs
+ * on. Leftover pid and credential files of nodes not listed are not asked about: removing
+ * one whose console does not run here is harmless (Ironic writes them anew at a start), and
+ * a host full of them must not turn into hundreds of requests.
+ */
+function consoleNodeUuids(scans: readonly HostScan[]): Set<string> {
+  const uuids = new Set<string>();
+  for (const scan of scans) {
+    if (!scan.ok) continue;
+    for (const daemon of scan.observation.consoles) if (!daemon.zombie) uuids.add(daemon.nodeUuid);
+  }
+  return uuids;
+}
+
+/**
+ * Lists hide child and self-parented nodes: each node seen on a host but not listed is
+ * asked for by itself, so that only a 404 makes its console one of an unknown node.
+ */
+async function completeDesired(
+  ironic: DesiredStateSource,
+  desired: DesiredState,
+  scans: readonly HostScan[],
+): Promise<{ desired: DesiredState | null; error: string | null }> {
+  const listed = new Set(desired.nodes.map((n) => n.uuid));
+  const unlisted = [...consoleNodeUuids(scans)].filter((uuid) => !listed.has(uuid)).sort();
+  if (unlisted.length === 0) return { desired, error: null };
+  try {
+    return { desired: withLookedUpNodes(desired, await ironic.lookUpNodes(unlisted)), error: null };
+  } catch (error) {
+    return { desired: null, error: describeError(error) };
+  }
 }
 
 export function closeShells(result: Pick<ScanResult, 'shells'>): void {

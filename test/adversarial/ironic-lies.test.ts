@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeIronicPerTest, fixture, type CannedResponse, type RecordedRequest } from '../helpers/fake-ironic.js';
+import { runTool } from '../helpers/run-tool.js';
 import { freePort } from '../helpers/sshd.js';
 import { ironicNode, startCliHost, without, type CliHost } from './cli-host.js';
 
@@ -72,31 +73,61 @@ describe('adversarial: Ironic answers that lie or leave things out', { timeout: 
       expect(finding?.message).toMatch(/its only console is kept/);
     });
 
-    it('a console of a node Ironic does not list is killed only after GET /v1/nodes/<uuid> answers 404', async () => {
-      const hidden = randomUUID(); // self-parented (Debian 29.0.5): lists hide it, GET finds it
+    it('a console of a node Ironic does not list is judged by GET /v1/nodes/<uuid>: found is kept, only a 404 is unknown-node and killed', async () => {
+      const hidden = randomUUID(); // self-parented (Debian 29.0.5) on an API below 1.83: lists hide it, GET finds it
       const gone = randomUUID(); // deleted: 404
-      const flaky = randomUUID(); // the check itself fails: 503
       const consoles = new Map<string, { pid: number; port: number }>();
-      for (const uuid of [hidden, gone, flaky]) consoles.set(uuid, await host.startSocat(uuid));
+      for (const uuid of [hidden, gone]) consoles.set(uuid, await host.startSocat(uuid));
       const ironic = await startIronic({
         nodes: [],
         hiddenNodes: [ironicNode(hidden, 'node-hidden', 'conductor-m', consoles.get(hidden)!.port, { parent_node: hidden })],
         conductors: [alive('conductor-m')],
       });
+      const scan = await host.run(['scan', '--format', 'json'], ironic.url);
+      const report = JSON.parse(scan.stdout) as JsonReport;
+      expect(report.findings.filter((f) => f.node_uuid === hidden), scan.stderr).toEqual([]);
+      expect(report.findings.filter((f) => f.kind === 'unknown-node').map((f) => f.node_uuid)).toEqual([gone]);
+
+      const fix = await host.run(['fix', '--yes', '--force'], ironic.url);
+      expect(host.alive(consoles.get(hidden)!.pid), fix.stderr).toBe(true);
+      expect(host.alive(consoles.get(gone)!.pid), fix.stderr).toBe(false);
+      // The credential file of the console left running stays: it still reads it.
+      expect(host.exists(host.pwFile(hidden))).toBe(true);
+      expect(host.exists(host.pwFile(gone))).toBe(false);
+      expect(ironic.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/v1/nodes/${gone}`))).toBe(true);
+    }, 240_000);
+
+    it('a node the list does not show and whose GET fails is not judged: exit 3, nothing killed, the node named', async () => {
+      const flaky = randomUUID(); // the check itself fails: 503
+      const { pid } = await host.startSocat(flaky);
+      const ironic = await startIronic({ nodes: [], conductors: [alive('conductor-m')] });
       ironic.overrides.push((req: RecordedRequest): CannedResponse | undefined =>
         req.method === 'GET' && req.path.startsWith(`/v1/nodes/${flaky}`) ? { status: 503, raw: 'Service Unavailable' } : undefined,
       );
       const fix = await host.run(['fix', '--yes', '--force'], ironic.url);
-      expect(host.alive(consoles.get(hidden)!.pid), fix.stderr).toBe(true);
-      expect(host.alive(consoles.get(flaky)!.pid), fix.stderr).toBe(true);
-      expect(host.alive(consoles.get(gone)!.pid), fix.stderr).toBe(false);
-      // The credential files of the consoles left running stay: they still read them.
-      expect(host.exists(host.pwFile(hidden))).toBe(true);
+      expect(host.alive(pid), fix.stderr).toBe(true);
       expect(host.exists(host.pwFile(flaky))).toBe(true);
-      expect(host.exists(host.pwFile(gone))).toBe(false);
-      expect(fix.stderr).toMatch(new RegExp(`skipped.*not killed: node ${hidden}: Ironic still knows the node`));
-      expect(fix.stderr).toMatch(new RegExp(`skip.*${flaky}.*503`, 'i'));
-      expect(ironic.requests.some((r) => r.method === 'GET' && r.path.startsWith(`/v1/nodes/${gone}`))).toBe(true);
+      expect(fix.code).toBe(3);
+      expect(fix.stdout + fix.stderr).toMatch(new RegExp(`node ${flaky} is not in the node list, and GET /v1/nodes/${flaky} could not tell whether it exists: 503`));
+    }, 240_000);
+
+    it('Ironic 29.0 (Debian 29.0.5 self-parents PATCHed nodes): read with include_children, reported, never killed', async () => {
+      const uuid = randomUUID();
+      const { pid, port } = await host.startSocat(uuid);
+      const ironic = await startIronic({
+        root: fixture('releases/29.0/root.json'),
+        nodes: [ironicNode(uuid, 'node-self', 'conductor-m', port, { parent_node: uuid })],
+        conductors: [alive('conductor-m')],
+      });
+      const scan = await host.run(['scan', '--format', 'json'], ironic.url);
+      const report = JSON.parse(scan.stdout) as JsonReport & { self_parented_nodes: { uuid: string; name: string | null }[] };
+      expect(report.findings, scan.stderr).toEqual([]);
+      expect(report.self_parented_nodes).toEqual([{ uuid, name: 'node-self' }]);
+      expect(ironic.requests.some((r) => r.path.startsWith(`/v1/nodes/${uuid}`))).toBe(false); // listed: no per-node GET needed
+      const text = await host.run(['scan'], ironic.url);
+      expect(text.stdout).toMatch(/1 self-parented node .*node-self/);
+      const fix = await host.run(['fix', '--yes', '--force'], ironic.url);
+      expect(host.alive(pid), fix.stderr).toBe(true);
     }, 240_000);
   });
 
@@ -203,6 +234,26 @@ describe('adversarial: Ironic answers that lie or leave things out', { timeout: 
       expect(suite).toMatch(/skipped="[1-9]/);
       expect(junit.stdout).toMatch(/Ironic could not be read/);
     }, 150_000);
+
+    it('a project-scoped token on an Ironic that enforces scope (2025.1+): exit 3, one line naming the scope, no verdict, fix kills nothing', async () => {
+      const uuid = randomUUID();
+      const { pid } = await host.startSocat(uuid); // its node is one the token cannot see
+      const projectToken = 'gAAAAAB-project-scoped-token';
+      const ironic = await startIronic({ root: fixture('releases/29.0/root.json'), nodes: [], conductors: [alive('conductor-m')], requireToken: 'system-token', projectScopedToken: projectToken });
+      const env = { HOME: join(host.dir, 'home'), OS_AUTH_TYPE: 'token', OS_TOKEN: projectToken, OS_ENDPOINT: ironic.url, CONSOLE_DOCTOR_AUDIT_DB: join(host.dir, 'audit.db'), NO_COLOR: '1' };
+      const common = ['-i', host.inventory(['conductor-m']), '--known-hosts-file', join(host.dir, 'known_hosts')];
+      const scan = await runTool(['scan', '--format', 'json', ...common], env);
+      const report = JSON.parse(scan.stdout) as JsonReport;
+      expect(scan.code).toBe(3);
+      expect(report.summary.verdict).toBe('unknown');
+      expect(report.findings.map((f) => f.kind)).not.toContain('unknown-node');
+      expect(report.ironic.error).toBe(`Ironic at ${ironic.url} refused the conductor list (403): Access was denied to the following resource: baremetal:conductor:get; the token's scope is unknown to console-doctor: Ironic 2025.1+ needs a system-scoped token (system_scope: all)`);
+      expect(scan.stdout + scan.stderr).not.toContain(projectToken);
+      const fix = await runTool(['fix', '--yes', '--force', ...common], env);
+      expect(fix.code).toBe(3);
+      expect(host.alive(pid), fix.stderr).toBe(true);
+      expect(host.exists(host.pwFile(uuid))).toBe(true);
+    });
 
     it('pagination whose next carries a new marker on every page stops with an error, not after thousands of requests', async () => {
       const ironic = await startIronic({ nodes: [ironicNode(randomUUID(), 'loop', 'conductor-m', 1)], conductors: [alive('conductor-m')], endlessPages: true, maxLimit: 1 });

@@ -11,7 +11,11 @@ function root(version: string, minVersion = '1.1'): unknown {
 describe('chooseMicroversion', () => {
   const cases: [string, unknown, string][] = [
     ['Ironic 21.4 (1.82)', fixture('root-21.4.json'), '1.82'],
-    ['current master (1.115): capped at 1.82', root('1.115'), '1.82'],
+    ['Ironic 29.0 (1.96)', fixture('releases/29.0/root.json'), '1.96'],
+    ['Ironic 35.0 (1.111)', fixture('releases/35.0/root.json'), '1.111'],
+    ['Ironic 39.0 (1.115)', fixture('releases/39.0/root.json'), '1.115'],
+    ['exactly 1.83 (child nodes)', root('1.83'), '1.83'],
+    ['a newer Ironic (1.130): capped at the newest we were tested against', root('1.130'), '1.115'],
     ['exactly 1.49', root('1.49'), '1.49'],
     ['1.65', root('1.65'), '1.65'],
     ['versions list without default_version', { name: 'OpenStack Ironic API', versions: [{ id: 'v1', version: '1.70', min_version: '1.1' }] }, '1.70'],
@@ -23,7 +27,7 @@ describe('chooseMicroversion', () => {
   const tooOld: [string, unknown, string][] = [
     ['1.46', fixture('root-1.46.json'), 'http://ironic:6385: Ironic API supports up to 1.46; console-doctor needs 1.49 (node.conductor, /v1/conductors)'],
     ['no range at all (1.1 only)', { name: 'OpenStack Ironic API', versions: [{ id: 'v1', links: [] }] }, 'http://ironic:6385: Ironic API supports up to 1.1; console-doctor needs 1.49 (node.conductor, /v1/conductors)'],
-    ['a minimum above what we speak', root('2.10', '2.0'), 'http://ironic:6385: Ironic API needs at least 2.0; console-doctor speaks up to 1.82'],
+    ['a minimum above what we speak', root('2.10', '2.0'), 'http://ironic:6385: Ironic API needs at least 2.0; console-doctor speaks up to 1.115'],
   ];
   it.each(tooOld)('%s is refused', (_name, document, message) => {
     expect(() => chooseMicroversion(document, 'http://ironic:6385')).toThrow(message);
