@@ -105,6 +105,8 @@ export interface LabNode {
   readonly conductor: string | null;
   /** The conductor name as Ironic returned it (`conductor-a:8090` with a non-default json-rpc port). */
   readonly conductor_registered: string | null;
+  /** Ironic 2023.2+ (read at 1.83); Debian's 29.0.5-0+deb13u3 sets it to the node's own uuid. */
+  readonly parent_node?: string | null;
   readonly driver_info: Record<string, unknown>;
   readonly driver_internal_info: Record<string, unknown>;
 }
