@@ -99,6 +99,13 @@ describe('classifyConsoles', () => {
       unmanaged: [],
     },
     {
+      what: "a zombie socat 1.8 (comm socat1) named by the pid file is noted as a zombie daemon",
+      input: input({ processes: [proc(41, 5, [], { state: 'Z', comm: 'socat1' })], files: [pidFile(41)] }),
+      consoles: [{ pid: 41, zombie: true, listening: false, type: 'socat' }],
+      orphans: [],
+      unmanaged: [],
+    },
+    {
       what: 'in a container the pid file holds the container pid',
       input: input({ privileged: false, processes: [proc(4242, 4200, SOCAT, { nsPids: [4242, 17] })], files: [pidFile(17)] }),
       consoles: [{ pid: 4242, containerPid: 17 }],
