@@ -112,8 +112,9 @@ describe('every console Ironic starts can be killed by its identity', () => {
     clients.push(await connectClient(started.port));
     expect(await waitFor(async () => (await processesOf(started.nodeUuid)).length >= 3)).toBe(true);
     const outcomes = await apply(await planFor([started]));
-    expect(outcomes.map((o) => o.status)).toEqual(['done']);
+    expect(outcomes.map((o) => o.status)).toEqual(['done']); // one kill: the pid file is not stale
     expect(await processesOf(started.nodeUuid)).toEqual([]);
+    expect(await lab.run(`[ -e ${moved.pidFile} ] && echo kept || echo removed`)).toBe('removed\n');
   });
 });
 
@@ -181,11 +182,14 @@ describe("every release's exact console argv is killed by its identity", () => {
     const moved = onThisHost(newest, port, socat1);
     const started = { nodeUuid: moved.nodeUuid, port, pid: await lab.startConsole(moved) };
     expect((await lab.run(`cat /proc/${started.pid}/comm`)).trim()).toBe('socat1');
+    // socat 1.8 writes its -L file 0644 with a trailing newline (1.7.4: 0600, none).
+    await lab.run(`printf '%s\\n' ${started.pid} > ${moved.pidFile}; chmod 0644 ${moved.pidFile}`);
     clients.push(await connectClient(port, '::1')); // the newest form escapes the IPv6 BMC: -H 2001\\\:db8…
     expect(await waitFor(async () => (await processesOf(started.nodeUuid)).length >= 2)).toBe(true);
     const outcomes = await apply(await planFor([started]));
-    expect(outcomes.map((o) => o.status)).toEqual(['done']);
+    expect(outcomes.map((o) => o.status)).toEqual(['done']); // one kill: the pid file is not stale
     expect(await processesOf(started.nodeUuid)).toEqual([]);
+    expect(await lab.run(`[ -e ${moved.pidFile} ] && echo kept || echo removed`)).toBe('removed\n');
   });
 });
 
