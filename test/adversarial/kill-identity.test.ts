@@ -162,10 +162,15 @@ function onThisHost(c: ReleaseConsole, port: number, argv0?: string): { nodeUuid
 }
 
 describe("every release's exact console argv is killed by its identity", () => {
-  it.each(releaseForms)('$release, $name', async (c) => {
+  it.each(releaseForms)('$release, $name, a client connected', async (c) => {
     const port = await freePort();
     const moved = onThisHost(c, port);
     const started = { nodeUuid: moved.nodeUuid, port, pid: await lab.startConsole(moved) };
+    clients.push(await connectClient(port, (c.bindAddress ?? '').includes(':') ? '::1' : '127.0.0.1'));
+    // A session child per connection (its ipmitool, or for the shell-quoted form a failed exec).
+    await waitFor(async () => (await processesOf(started.nodeUuid)).length >= 2, 1_000);
+    const consoles = (await observeHost(shell)).consoles.filter((d) => d.nodeUuid === started.nodeUuid);
+    expect(consoles.map((d) => d.pid)).toEqual([started.pid]);
     const plan = await planFor([started]);
     expect(plan.actions.filter((a): a is KillAction => a.kind === 'kill').map((k) => k.processes[0]?.pid)).toEqual([started.pid]);
     const outcomes = await apply(plan);
