@@ -5,7 +5,7 @@ const basename = (path: string | undefined): string => (path ?? '').slice((path 
 /**
  * `ironic-conductor ...`, `python3 /usr/bin/ironic-conductor ...`, or (Ironic 32.0+, run by
  * cotyledon, which sets process titles) the master `ironic-conductor: master process [...]`
- * and the forked workers that start the consoles, `ironic-conductor: RPCService worker(0)`.
+ * and the forked workers that start the consoles, `ironic-conductor: ServiceWrapper worker(0)`.
  */
 function isConductorProcess(process: ProcessInfo): boolean {
   const [first, second] = process.argv;

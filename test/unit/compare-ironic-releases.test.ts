@@ -49,7 +49,7 @@ function file(path: string, kind: 'pid' | 'pw', pid: number | null): HostFile {
 /** The host as the release leaves it: conductor (and worker), the console, a client's session. */
 function hostOf(release: Release, c: ReleaseConsole) {
   const conductor = forkedWorkers(release.release)
-    ? [proc(50, 1, ['ironic-conductor: master process [/usr/bin/ironic-conductor]']), proc(51, 50, ['ironic-conductor: RPCService worker(0)'])]
+    ? [proc(50, 1, ['ironic-conductor: master process [/usr/bin/ironic-conductor]']), proc(51, 50, ['ironic-conductor: ServiceWrapper worker(0)'])]
     : [proc(50, 1, ['/usr/bin/python3', '/usr/bin/ironic-conductor'])];
   const parent = c.type === 'shellinabox' ? 1 : (conductor[conductor.length - 1] as ProcessInfo).pid;
   const daemon = c.type === 'socat' ? [proc(100, parent, c.argv), proc(101, 100, c.argv)] : [proc(100, parent, c.argv), proc(101, 100, c.argv), proc(102, 101, c.argv)];

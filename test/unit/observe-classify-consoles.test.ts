@@ -131,7 +131,7 @@ describe('classifyConsoles', () => {
 
   describe('socat is the child of a forked conductor worker (Ironic 32.0+)', () => {
     const master = proc(5, 1, ['ironic-conductor: master process [/usr/bin/ironic-conductor]']);
-    const worker = proc(6, 5, ['ironic-conductor: RPCService worker(0)']);
+    const worker = proc(6, 5, ['ironic-conductor: ServiceWrapper worker(0)']);
     it.each([
       { what: 'under its worker', listenerPpid: 6, privileged: true },
       { what: 'under its worker, without root', listenerPpid: 6, privileged: false },
@@ -147,7 +147,7 @@ describe('classifyConsoles', () => {
 
     it('two workers each with a console of another node: two consoles, no duplicate session', () => {
       const other = SOCAT.map((a) => a.replace(NODE, '7f1c1d52-55a4-4a57-b0a4-8c1a3c7f0d12').replace('10001', '10003'));
-      const processes = [master, worker, proc(7, 5, ['ironic-conductor: RPCService worker(1)']), proc(10, 6, SOCAT), proc(20, 7, other), proc(21, 20, other)];
+      const processes = [master, worker, proc(7, 5, ['ironic-conductor: ServiceWrapper worker(1)']), proc(10, 6, SOCAT), proc(20, 7, other), proc(21, 20, other)];
       const result = classifyConsoles(input({ processes, listeners: [socket(10001, [10]), socket(10003, [20])], files: [pidFile(10)] }));
       expect(result.consoles.map((c) => [c.pid, c.sessionPids])).toEqual([[10, []], [20, [21]]]);
     });

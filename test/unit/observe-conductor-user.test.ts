@@ -31,13 +31,15 @@ describe('conductorUserOf: who the conductor runs as', () => {
   });
 
   // Ironic 32.0+ runs the conductor under cotyledon, which sets process titles (setproctitle):
-  // one cmdline element, "<argv0 basename>: master process [<argv>]" and
-  // "<argv0 basename>: <service> worker(<n>)"; socat is a child of a worker.
+  // one cmdline element padded with NULs, "<argv0 basename>: master process [<argv>]" and
+  // "<argv0 basename>: <service> worker(<n>)"; socat is a child of a worker (as seen on
+  // Debian sid's 39.0 in the e2e lab: "ironic-conductor: ServiceWrapper worker(0)").
   const MASTER = ['ironic-conductor: master process [/usr/bin/ironic-conductor --config-file /etc/ironic/ironic.conf]'];
-  const WORKER = ['ironic-conductor: RPCService worker(0)'];
+  const WORKER = ['ironic-conductor: ServiceWrapper worker(0)'];
   it.each([
     { what: 'a titled master and its worker', processes: [conductor({ ...ironic, argv: MASTER }), conductor({ ...ironic, pid: 101, argv: WORKER })] },
     { what: 'a worker left after its master exited', processes: [conductor({ ...ironic, pid: 101, argv: WORKER })] },
+    { what: 'a worker whose cmdline kept NUL padding', processes: [conductor({ ...ironic, pid: 101, argv: [...WORKER, '', '', ''] })] },
     { what: 'a titled master whose cmdline kept NUL padding', processes: [conductor({ ...ironic, argv: [...MASTER, '', ''] })] },
   ])('Ironic 32.0+ (cotyledon titles): $what', ({ processes }) => {
     expect(conductorUserOf(processes, [])).toMatchObject({ name: 'ironic', uid: 106, source: 'ironic-conductor process' });
