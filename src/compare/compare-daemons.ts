@@ -3,6 +3,7 @@ import type { ConsoleDaemon, HostObservation } from '../observe/types.js';
 import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
 import { endpointText, makeFinding, pidList } from './make-finding.js';
 import { daemonMatchesPid, daemonProcesses } from './process-refs.js';
+import { inPortRanges, parsePortRanges } from '../port-range.js';
 import type { Finding } from './types.js';
 
 /** Facts about one daemon every finding about it repeats. */
@@ -103,6 +104,20 @@ function rankInstances(observation: HostObservation, node: DesiredNode, daemons:
   return [...daemons].sort((a, b) => score(b) - score(a) || b.startTicks - a.startTicks || b.pid - a.pid);
 }
 
+/**
+ * Whether an allocated port could have come from this host's `[console]port_range` (one
+ * range or several): a console outside it was started before the range changed or by
+ * hand. Said only when the range is readable; a malformed one is a host warning already.
+ */
+function portRangeEvidence(observation: HostObservation, node: DesiredNode, daemon: ConsoleDaemon): string[] {
+  const value = observation.settings.portRange;
+  if (node.consolePortFixed || value === undefined) return [];
+  const parsed = parsePortRanges(value);
+  if (!parsed.ok) return [];
+  const where = inPortRanges(daemon.port, parsed.ranges) ? 'is in' : 'is outside';
+  return [`port ${daemon.port} ${where} [console]port_range ${value} of ${observation.host}`];
+}
+
 function ownedDaemons(host: HostContext, observation: HostObservation, node: DesiredNode, daemons: readonly ConsoleDaemon[]): Finding[] {
   const [keeper, ...extras] = rankInstances(observation, node, daemons);
   if (keeper === undefined) return [];
@@ -133,7 +148,7 @@ function ownedDaemons(host: HostContext, observation: HostObservation, node: Des
         nodeName: node.name,
         expected: endpointText(host.host, node.consolePort),
         message: `console of node ${label} on ${host.host} listens on port ${keeper.port}, Ironic expects ${node.consolePort}`,
-        evidence: [...daemonEvidence(observation, keeper), `Ironic's console port for the node is ${node.consolePort}`],
+        evidence: [...daemonEvidence(observation, keeper), `Ironic's console port for the node is ${node.consolePort}`, ...portRangeEvidence(observation, node, keeper)],
         remedy: 'restart',
       }),
     );

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { ContainerSpec, JumpHost } from './types.js';
 import { describeValue, isMapping } from './problems.js';
 import { parseJumpSpec } from './proxy-jump.js';
+import { parsePortRanges, portRangesText } from '../port-range.js';
 
 /**
  * Converters from a raw inventory value to one typed field: each returns the value or
@@ -108,13 +109,11 @@ export function toIpAddress(value: unknown): Converted<string> {
   return text;
 }
 
-/** Ironic's `[console]port_range`: `"START:END"`. */
+/** Ironic's `[console]port_range`: `"START:END"`, or several, `"START:END,START:END"` (35.0+). */
 export function toPortRange(value: unknown): Converted<string> {
-  const match = typeof value === 'string' ? /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(value) : null;
-  const start = Number(match?.[1]);
-  const end = Number(match?.[2]);
-  if (match === null || !(start >= 1 && end <= 65535 && start <= end)) {
+  const parsed = typeof value === 'string' ? parsePortRanges(value) : null;
+  if (parsed === null || !parsed.ok || parsed.ranges.some((r) => r.start < 1)) {
     return fail(`must be "START:END" with 1 <= START <= END <= 65535, got ${describeValue(value)}`);
   }
-  return ok(`${start}:${end}`);
+  return ok(portRangesText(parsed.ranges));
 }

@@ -1,5 +1,5 @@
 import type { ConsoleDaemon, HostFile, ListenSocket, OrphanSession, ProcessInfo, UnmanagedProcess } from './types.js';
-import { recogniseArgv, type ConsoleArgv } from './console-argv.js';
+import { SOCAT_PROGRAMS, recogniseArgv, type ConsoleArgv } from './console-argv.js';
 
 export interface ClassifyInput {
   readonly processes: readonly ProcessInfo[];
@@ -177,7 +177,7 @@ function zombieDaemons(tree: ProcessTree, files: readonly HostFile[], known: rea
     if (file.kind !== 'pid' || file.nodeUuid === null || file.pid === null) continue;
     const process = tree.byPid.get(file.pid);
     if (process === undefined || process.state !== 'Z' || known.some((c) => c.pid === process.pid)) continue;
-    const type = process.comm === 'socat' ? 'socat' : process.comm === 'shellinaboxd' ? 'shellinabox' : null;
+    const type = SOCAT_PROGRAMS.has(process.comm ?? '') ? 'socat' : process.comm === 'shellinaboxd' ? 'shellinabox' : null;
     if (type === null) continue;
     daemons.push({
       type,

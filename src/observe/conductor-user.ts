@@ -2,10 +2,14 @@ import type { ConductorUser, ConsoleDaemon, ProcessInfo } from './types.js';
 
 const basename = (path: string | undefined): string => (path ?? '').slice((path ?? '').lastIndexOf('/') + 1);
 
-/** `ironic-conductor ...` or `python3 /usr/bin/ironic-conductor ...`. */
+/**
+ * `ironic-conductor ...`, `python3 /usr/bin/ironic-conductor ...`, or (Ironic 32.0+, run by
+ * cotyledon, which sets process titles) the master `ironic-conductor: master process [...]`
+ * and the forked workers that start the consoles, `ironic-conductor: ServiceWrapper worker(0)`.
+ */
 function isConductorProcess(process: ProcessInfo): boolean {
   const [first, second] = process.argv;
-  if (basename(first) === 'ironic-conductor') return true;
+  if (basename(first) === 'ironic-conductor' || (first ?? '').startsWith('ironic-conductor: ')) return true;
   return /^python[0-9.]*$/.test(basename(first)) && basename(second) === 'ironic-conductor';
 }
 

@@ -31,6 +31,12 @@ const programOf = (argv: readonly string[]): string => {
   return first.slice(first.lastIndexOf('/') + 1);
 };
 
+/**
+ * socat's program names: Debian's socat 1.8 (trixie and later) installs `/usr/bin/socat1`
+ * with `socat` a link to it, so argv[0] and comm say `socat` or `socat1`.
+ */
+export const SOCAT_PROGRAMS: ReadonlySet<string> = new Set(['socat', 'socat1']);
+
 /** `TCP4-LISTEN:23000,bind=127.0.0.1,...`, `TCP6-LISTEN:23000,bind=[::1],...`, `TCP-L:...`. */
 const LISTEN = /^TCP[46]?-L(?:ISTEN)?:(\d+)(?:,(.*))?$/i;
 const EXEC = /^(?:EXEC|SYSTEM):/i;
@@ -107,9 +113,9 @@ function ipmitoolShape(argv: readonly string[]): ConsoleArgv {
 
 /** Recognises console daemons and SOL sessions by argv structure. */
 export function recogniseArgv(argv: readonly string[]): ConsoleArgv {
-  switch (programOf(argv)) {
-    case 'socat':
-      return socatShape(argv);
+  const program = programOf(argv);
+  if (SOCAT_PROGRAMS.has(program)) return socatShape(argv);
+  switch (program) {
     case 'shellinaboxd':
       return shellinaboxShape(argv);
     case 'ipmitool':

@@ -1,5 +1,7 @@
 import type { ConductorSettings, HostSpec } from '../inventory/types.js';
 import type { HostObservation } from './types.js';
+import { parsePortRanges } from '../port-range.js';
+import { describeHostText } from './escaped-records.js';
 import { sectionLines } from './probe-sections.js';
 
 /** Where each filtered ironic.conf key lives (oslo.config: the section decides). */
@@ -38,4 +40,15 @@ export function effectiveSettings(conf: ConductorSettings, host: HostSpec): Host
   const merged: ConductorSettings = { ...conf, ...defined };
   const tempdir = merged.tempdir ?? '/tmp';
   return { ...merged, tempdir, pidDir: merged.terminalPidDir ?? tempdir };
+}
+
+/**
+ * What in ironic.conf the tool cannot use, one host warning a line: a malformed
+ * `[console]port_range` (the inventory's own value is checked when it is loaded and wins).
+ */
+export function confWarnings(conf: ConductorSettings, host: HostSpec): string[] {
+  if (conf.portRange === undefined || (host.settings.portRange ?? '') !== '') return [];
+  const parsed = parsePortRanges(conf.portRange);
+  if (parsed.ok) return [];
+  return [`${host.name}: ironic.conf [console]port_range = ${describeHostText(conf.portRange)} is not a port range (${parsed.error}): ignored`];
 }

@@ -5,7 +5,7 @@ import { classifyConsoles, type Classification } from './classify-consoles.js';
 import { conductorUserOf } from './conductor-user.js';
 import { configuredFileDirs, filesInDirs, withConsoleFileDirs } from './file-dirs.js';
 import { parseFilesSection, parsePidContents } from './parse-files.js';
-import { effectiveSettings, parseIronicConf } from './parse-ironic-conf.js';
+import { confWarnings, effectiveSettings, parseIronicConf } from './parse-ironic-conf.js';
 import {
   joinProcesses,
   parseCmdlineSection,
@@ -83,6 +83,7 @@ export function parseProbeOutput(text: string, host: HostSpec): HostObservation 
       ...probe.warnings,
       ...drops.lines,
       ...where.warnings,
+      ...confWarnings(conf, host),
       ...(privileged ? [] : ['not root: sockets and files of other users may be hidden']),
     ],
   };

@@ -4,7 +4,9 @@
  * PID namespace), go through the whole pipeline (observe → compare → plan → apply) and must
  * all be killed; a kill whose process carries a forged or unrecognised argv kills nothing.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import type { ActionOutcome } from '../../src/apply/types.js';
@@ -112,6 +114,86 @@ describe('every console Ironic starts can be killed by its identity', () => {
     const outcomes = await apply(await planFor([started]));
     expect(outcomes.map((o) => o.status)).toEqual(['done']);
     expect(await processesOf(started.nodeUuid)).toEqual([]);
+  });
+});
+
+/**
+ * The exact argv of each release (test/fixtures/probe/releases), one per distinct form,
+ * moved to this host: its pid dir, a free port, loopback bind addresses and BMC.
+ */
+interface ReleaseConsole {
+  readonly name: string;
+  readonly type: 'socat' | 'shellinabox';
+  readonly argv: string[];
+  readonly nodeUuid: string;
+  readonly port: number;
+  readonly bindAddress: string | null;
+  readonly pidFile: string;
+}
+const RELEASES = join(import.meta.dirname, '../fixtures/probe/releases');
+const releaseForms = (() => {
+  const seen = new Map<string, { release: string } & ReleaseConsole>();
+  for (const file of readdirSync(RELEASES).filter((f) => f.endsWith('.json'))) {
+    const doc = JSON.parse(readFileSync(join(RELEASES, file), 'utf8')) as { release: string; consoles: ReleaseConsole[] };
+    for (const c of doc.consoles) {
+      // The form is the argv with node, paths, ports and addresses taken out.
+      const form = c.argv.join(' ').replaceAll(c.nodeUuid, 'U').replace(/\d+/g, 'N');
+      if (!seen.has(form)) seen.set(form, { release: doc.release, ...c });
+    }
+  }
+  return [...seen.values()];
+})();
+
+function onThisHost(c: ReleaseConsole, port: number, argv0?: string): { nodeUuid: string; argv: string[]; pidFile: string } {
+  const nodeUuid = crypto.randomUUID();
+  const dir = c.pidFile.slice(0, c.pidFile.lastIndexOf('/'));
+  const v6 = (c.bindAddress ?? '').includes(':');
+  const argv = c.argv.map((arg) =>
+    arg
+      .replaceAll(c.nodeUuid, nodeUuid)
+      .replaceAll(dir, lab.dir)
+      .replace(/^(TCP[46]-LISTEN:)\d+,bind=(\[[^\]]*\]|[^,]*)/, `$1${port},bind=${v6 ? '[::1]' : '127.0.0.1'}`)
+      .replace(/^\/:\d+:\d+:HOME:/, '/:0:0:HOME:')
+      .replace(/-H \S+/, '-H 127.0.0.1'),
+  );
+  if (c.type === 'shellinabox') argv[argv.indexOf('-p') + 1] = String(port);
+  if (argv0 !== undefined) argv[0] = argv0;
+  return { nodeUuid, argv, pidFile: join(lab.dir, `${nodeUuid}.pid`) };
+}
+
+describe("every release's exact console argv is killed by its identity", () => {
+  it.each(releaseForms)('$release, $name, a client connected', async (c) => {
+    const port = await freePort();
+    const moved = onThisHost(c, port);
+    const started = { nodeUuid: moved.nodeUuid, port, pid: await lab.startConsole(moved) };
+    clients.push(await connectClient(port, (c.bindAddress ?? '').includes(':') ? '::1' : '127.0.0.1'));
+    // A session child per connection (its ipmitool, or for the shell-quoted form a failed exec).
+    await waitFor(async () => (await processesOf(started.nodeUuid)).length >= 2, 1_000);
+    const consoles = (await observeHost(shell)).consoles.filter((d) => d.nodeUuid === started.nodeUuid);
+    expect(consoles.map((d) => d.pid)).toEqual([started.pid]);
+    const plan = await planFor([started]);
+    expect(plan.actions.filter((a): a is KillAction => a.kind === 'kill').map((k) => k.processes[0]?.pid)).toEqual([started.pid]);
+    const outcomes = await apply(plan);
+    expect(outcomes.map((o) => [o.status, o.detail])).toEqual([['done', expect.not.stringContaining('pid-reused')]]);
+    expect(await processesOf(started.nodeUuid)).toEqual([]);
+  });
+
+  it("socat 1.8 run as socat1 (argv[0] and comm socat1), with a connected client: the whole tree is killed", async () => {
+    const socat1 = join(lab.dir, 'socat1');
+    await lab.run(`ln -sf "$(command -v socat)" ${socat1}`);
+    const newest = releaseForms.find((c) => c.release === '39.0' && c.type === 'socat') as ReleaseConsole;
+    const port = await freePort();
+    const moved = onThisHost(newest, port, socat1);
+    const started = { nodeUuid: moved.nodeUuid, port, pid: await lab.startConsole(moved) };
+    expect((await lab.run(`cat /proc/${started.pid}/comm`)).trim()).toBe('socat1');
+    // socat 1.8 writes its -L file 0644 with a trailing newline (1.7.4: 0600, none).
+    await lab.run(`printf '%s\\n' ${started.pid} > ${moved.pidFile}; chmod 0644 ${moved.pidFile}`);
+    clients.push(await connectClient(port, '::1')); // the newest form escapes the IPv6 BMC: -H 2001\\\:db8…
+    expect(await waitFor(async () => (await processesOf(started.nodeUuid)).length >= 2)).toBe(true);
+    const outcomes = await apply(await planFor([started]));
+    expect(outcomes.map((o) => o.status)).toEqual(['done']); // one kill: the pid file is not stale
+    expect(await processesOf(started.nodeUuid)).toEqual([]);
+    expect(await lab.run(`[ -e ${moved.pidFile} ] && echo kept || echo removed`)).toBe('removed\n');
   });
 });
 

@@ -27,6 +27,7 @@ describe('removalVerdict: the one rule for what may be removed', () => {
     { what: 'root’s file', file: pw({ uid: 0, owner: 'root' }), user: { name: 'root', uid: 0 }, runAs: null },
     { what: 'a file seen inside the conductor’s container', file: pw(), seenIn: 'container' as const, runAs: null },
     { what: 'a uid without a name', file: pw({ uid: 42422, owner: 'UNKNOWN' }), user: { name: '42422', uid: 42422 }, runAs: '#42422' },
+    { what: "socat 1.8's lock file (mode 644)", file: pw({ path: `/var/lib/ironic/tmp/${NODE}.pid`, kind: 'pid', pid: 4242, mode: '644' }), runAs: 'ironic' },
   ])('runs the removal of $what as $runAs', ({ file, user, seenIn, runAs }) => {
     const verdict = removalVerdict(file, facts({
       ...(user === undefined ? {} : { conductorUser: { ...user, source: 'default', notes: [] } }),

@@ -99,6 +99,13 @@ describe('classifyConsoles', () => {
       unmanaged: [],
     },
     {
+      what: "a zombie socat 1.8 (comm socat1) named by the pid file is noted as a zombie daemon",
+      input: input({ processes: [proc(41, 5, [], { state: 'Z', comm: 'socat1' })], files: [pidFile(41)] }),
+      consoles: [{ pid: 41, zombie: true, listening: false, type: 'socat' }],
+      orphans: [],
+      unmanaged: [],
+    },
+    {
       what: 'in a container the pid file holds the container pid',
       input: input({ privileged: false, processes: [proc(4242, 4200, SOCAT, { nsPids: [4242, 17] })], files: [pidFile(17)] }),
       consoles: [{ pid: 4242, containerPid: 17 }],
@@ -120,6 +127,30 @@ describe('classifyConsoles', () => {
     orphans.forEach((expected, i) => expect(result.orphans[i]).toMatchObject(expected));
     expect(result.unmanaged).toHaveLength(unmanaged.length);
     unmanaged.forEach((expected, i) => expect(result.unmanaged[i]).toMatchObject(expected));
+  });
+
+  describe('socat is the child of a forked conductor worker (Ironic 32.0+)', () => {
+    const master = proc(5, 1, ['ironic-conductor: master process [/usr/bin/ironic-conductor]']);
+    const worker = proc(6, 5, ['ironic-conductor: ServiceWrapper worker(0)']);
+    it.each([
+      { what: 'under its worker', listenerPpid: 6, privileged: true },
+      { what: 'under its worker, without root', listenerPpid: 6, privileged: false },
+      { what: 'reparented to pid 1 after the worker exited', listenerPpid: 1, privileged: true },
+      { what: 'reparented to pid 1 after the worker exited, without root', listenerPpid: 1, privileged: false },
+    ])('a listener $what with a connected client is one console', ({ listenerPpid, privileged }) => {
+      const processes = [master, ...(listenerPpid === 6 ? [worker] : []), proc(10, listenerPpid, SOCAT), proc(11, 10, SOCAT), ipmitool(12, 11)];
+      const result = classifyConsoles(input({ privileged, processes, listeners: [socket(10001, privileged ? [10] : [])], files: [pidFile(10)] }));
+      expect(result.consoles).toEqual([expect.objectContaining({ pid: 10, sessionPids: [11, 12] })]);
+      expect(result.orphans).toEqual([]);
+      expect(result.unmanaged).toEqual([]);
+    });
+
+    it('two workers each with a console of another node: two consoles, no duplicate session', () => {
+      const other = SOCAT.map((a) => a.replace(NODE, '7f1c1d52-55a4-4a57-b0a4-8c1a3c7f0d12').replace('10001', '10003'));
+      const processes = [master, worker, proc(7, 5, ['ironic-conductor: ServiceWrapper worker(1)']), proc(10, 6, SOCAT), proc(20, 7, other), proc(21, 20, other)];
+      const result = classifyConsoles(input({ processes, listeners: [socket(10001, [10]), socket(10003, [20])], files: [pidFile(10)] }));
+      expect(result.consoles.map((c) => [c.pid, c.sessionPids])).toEqual([[10, []], [20, [21]]]);
+    });
   });
 
   it('recognises IPv6 listen addresses and shell-quoted EXEC', () => {

@@ -30,6 +30,25 @@ describe('conductorUserOf: who the conductor runs as', () => {
     expect(conductorUserOf(processes, [console(200)])).toMatchObject({ name: 'root', uid: 0, source: 'default' });
   });
 
+  // Ironic 32.0+ runs the conductor under cotyledon, which sets process titles (setproctitle):
+  // one cmdline element padded with NULs, "<argv0 basename>: master process [<argv>]" and
+  // "<argv0 basename>: <service> worker(<n>)"; socat is a child of a worker (as seen on
+  // Debian sid's 39.0 in the e2e lab: "ironic-conductor: ServiceWrapper worker(0)").
+  const MASTER = ['ironic-conductor: master process [/usr/bin/ironic-conductor --config-file /etc/ironic/ironic.conf]'];
+  const WORKER = ['ironic-conductor: ServiceWrapper worker(0)'];
+  it.each([
+    { what: 'a titled master and its worker', processes: [conductor({ ...ironic, argv: MASTER }), conductor({ ...ironic, pid: 101, argv: WORKER })] },
+    { what: 'a worker left after its master exited', processes: [conductor({ ...ironic, pid: 101, argv: WORKER })] },
+    { what: 'a worker whose cmdline kept NUL padding', processes: [conductor({ ...ironic, pid: 101, argv: [...WORKER, '', '', ''] })] },
+    { what: 'a titled master whose cmdline kept NUL padding', processes: [conductor({ ...ironic, argv: [...MASTER, '', ''] })] },
+  ])('Ironic 32.0+ (cotyledon titles): $what', ({ processes }) => {
+    expect(conductorUserOf(processes, [])).toMatchObject({ name: 'ironic', uid: 106, source: 'ironic-conductor process' });
+  });
+
+  it('never lets a local user’s process titled like a conductor worker choose the user', () => {
+    expect(conductorUserOf([conductor({ ...mallory, argv: WORKER })], [])).toMatchObject({ name: 'root', source: 'default' });
+  });
+
   it('skips a rule whose processes disagree, and says so', () => {
     const user = conductorUserOf([conductor(ironic), conductor({ ...root, pid: 101 })], []);
     expect(user).toMatchObject({ name: 'root', source: 'default', notes: ['ironic-conductor processes run as different users'] });

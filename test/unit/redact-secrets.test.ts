@@ -109,3 +109,24 @@ describe('redactArgv: quoted secrets with spaces (issue 10)', () => {
     expect(redactText(argv.join(' '))).toBe(redactArgv(argv).join(' '));
   });
 });
+
+describe('redactArgv: secrets in every EXEC form Ironic has used (21.4 to 39.0)', () => {
+  const secrets = { P: "pa ss,w:o'r\"d!", k: 'kg(key)[1]{2}', y: '0123456789abcdef' };
+  const cmd = (escape: (s: string) => string) =>
+    `ipmitool -I lanplus -H 10.0.0.7 -L ADMINISTRATOR -U admin -y ${escape(secrets.y)} -k ${escape(secrets.k)} -P ${escape(secrets.P)} -E sol activate`;
+  const shellQuote = (s: string) => `'${s.replaceAll("'", `'"'"'`)}'`;
+  const socatEscape = (s: string) => [...s].map((c) => (',:!\'"()[]{}\\'.includes(c) ? `\\\\\\${c}` : c)).join('');
+  it.each([
+    { form: 'EXEC:"cmd" (21.4 – 35.0.0)', exec: `EXEC:"${cmd(shellQuote)}",pty,stderr` },
+    { form: 'EXEC:"\'cmd\'" (shlex.quote: 26.1.6, 29.0.5+, 32.0.1, 35.0.1, 36–38)', exec: `EXEC:"${shellQuote(cmd(shellQuote))}",pty,stderr` },
+    { form: 'EXEC:"c\\\\\\:md" (socat-escaped: 39.0)', exec: `EXEC:"${socatEscape(cmd((s) => s.replaceAll(' ', '')))}",pty,stderr` },
+  ])('$form', ({ exec }) => {
+    const redacted = redactArgv(['socat', '-T600', '-L/tmp/u.pid', 'TCP4-LISTEN:10001,bind=192.0.2.10,reuseaddr,fork,max-children=1', exec]);
+    const text = redacted.join(' ');
+    for (const secret of Object.values(secrets)) {
+      for (const part of secret.split(/[^A-Za-z0-9]+/).filter((p) => p.length >= 2)) expect(text).not.toContain(part);
+    }
+    expect(redacted.slice(0, 4)).toEqual(['socat', '-T600', '-L/tmp/u.pid', 'TCP4-LISTEN:10001,bind=192.0.2.10,reuseaddr,fork,max-children=1']);
+    expect(redacted[4]).toMatch(/^EXEC:"'?ipmitool -I lanplus -H 10\.0\.0\.7 -L ADMINISTRATOR -U admin -y \*\*\*/);
+  });
+});
