@@ -90,9 +90,19 @@ export async function runScan(ctx) {
   }
 }
 
-/** The floor: bench/floor.mjs with the same hosts, probe, concurrency and API. */
-export async function runFloor(ctx) {
-  const configFile = join(ctx.workdir, 'floor.json');
+/**
+ * The plain probe a shell one-liner would send: every process with its start time and
+ * whole command line, and every listening TCP socket with its process. The peer for the
+ * hosts' (sshd) CPU: what the tool's probe may cost a conductor at most.
+ */
+export const PLAIN_PROBE = { command: 'ps -eo pid,lstart,args; ss -ltnpH', stdin: '' };
+
+/**
+ * The floor: bench/floor.mjs with the same hosts, probe, concurrency and API. With
+ * `plain`, the same client runs PLAIN_PROBE instead of the tool's probe.
+ */
+export async function runFloor(ctx, { plain = false } = {}) {
+  const configFile = join(ctx.workdir, plain ? 'plain.json' : 'floor.json');
   writeFileSync(
     configFile,
     JSON.stringify({
@@ -100,14 +110,14 @@ export async function runFloor(ctx) {
       user: 'root',
       key: ctx.clientKey,
       hostKeyLine: ctx.hostKeyLine,
-      probe: ctx.probe,
+      probe: plain ? PLAIN_PROBE : ctx.probe,
       concurrency: ctx.concurrency,
       api: ctx.apiUrl,
     }),
   );
   const r = await timedRun([process.execPath, join(REPO, 'bench/floor.mjs'), configFile], {
     workdir: ctx.workdir,
-    label: `floor-${ctx.run}`,
+    label: `${plain ? 'plain' : 'floor'}-${ctx.run}`,
     timeoutMs: ctx.timeoutMs,
     serverCpuMs: ctx.serverCpuMs,
   });
