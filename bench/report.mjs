@@ -52,10 +52,10 @@ const profileText = (size) =>
 export function sizeTable(size) {
   const header = `N = ${size.n} hosts, M = ${size.m} nodes, ${profileText(size)} (${size.daemonsPerHost} consoles per host)`;
   const lines = [header, '-'.repeat(header.length)];
-  lines.push(`${'contender'.padEnd(26)} ${'wall s'.padStart(8)} ${'CPU ms'.padStart(9)} ${'CPU ms/host'.padStart(12)} ${'peak RSS MB'.padStart(12)} ${'sshd CPU ms/host'.padStart(17)}  check`);
+  lines.push(`${'contender'.padEnd(30)} ${'wall s'.padStart(8)} ${'CPU ms'.padStart(9)} ${'CPU ms/host'.padStart(12)} ${'peak RSS MB'.padStart(12)} ${'sshd CPU ms/host'.padStart(17)}  check`);
   for (const r of size.rows) {
     const wall = r.timedOut ? 'timeout' : f2(r.wallS);
-    lines.push(`${r.label.padEnd(26)} ${wall.padStart(8)} ${f1(r.cpuMs).padStart(9)} ${f2(r.cpuMsPerHost).padStart(12)} ${f1(r.maxRssMb).padStart(12)} ${f1(r.serverMsPerHost).padStart(17)}  ${r.check}${r.runs > 1 ? ` (median of ${r.runs})` : ''}`);
+    lines.push(`${r.label.padEnd(30)} ${wall.padStart(8)} ${f1(r.cpuMs).padStart(9)} ${f2(r.cpuMsPerHost).padStart(12)} ${f1(r.maxRssMb).padStart(12)} ${f1(r.serverMsPerHost).padStart(17)}  ${r.check}${r.runs > 1 ? ` (median of ${r.runs})` : ''}`);
   }
   const q = size.ratios;
   lines.push(
