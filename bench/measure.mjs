@@ -147,7 +147,7 @@ export async function runPssh(ctx) {
   return { ...r, check: r.timedOut ? 'timeout' : success === ctx.hosts.length ? 'ok' : `${success}/${ctx.hosts.length} hosts succeeded` };
 }
 
-/** Ansible ad hoc: `-m raw` or the default module (command), `sh -c PROBE`, -f concurrency. */
+/** Ansible ad hoc: `-m raw` or the default module (command), `sh -c 'echo BASE64 | base64 -d | sh'`, -f concurrency. */
 export async function runAnsible(ctx, module) {
   const inventory = join(ctx.workdir, 'ansible.ini');
   writeFileSync(
@@ -162,8 +162,11 @@ export async function runAnsible(ctx, module) {
       '',
     ].join('\n'),
   );
-  const script = readFileSync(ctx.probeFile, 'utf8');
-  const remote = `sh -c ${shellQuote(script)}`;
+  // Base64: Ansible splits `-a` itself and refuses the probe's shell quoting ("failed at
+  // splitting arguments ... unbalanced quotes", seen with the probe of 2026-12-02); the
+  // encoded probe has no quote, brace or newline, and decoding it costs the host ~1 ms.
+  const encoded = readFileSync(ctx.probeFile).toString('base64');
+  const remote = `sh -c ${shellQuote(`echo ${encoded} | base64 -d | sh`)}`;
   const argv = ['ansible', 'ironic_conductor', '-i', inventory, '-f', String(ctx.concurrency), ...(module === 'raw' ? ['-m', 'raw'] : []), '-a', remote];
   const env = {
     HOME: ctx.home,
