@@ -13,6 +13,21 @@ import { join } from 'node:path';
 
 const REPO = new URL('..', import.meta.url).pathname;
 
+/** Process groups of the contenders running now (each child is the leader of its own group). */
+const running = new Set();
+
+/** Ends every contender still running (Ctrl-C, SIGTERM), by its process group id. */
+export function stopContenders() {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
+}
+
 /** Runs argv under /usr/bin/time; stdout goes to a file (ansible's ControlPersist masters keep pipes open). */
 export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs = 600_000, serverCpuMs = () => NaN }) {
   const serverBefore = serverCpuMs();
@@ -31,6 +46,7 @@ export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs 
     detached: true,
   });
   for (const fd of [stdin, out, err]) if (typeof fd === 'number') closeSync(fd);
+  running.add(child.pid);
   return new Promise((resolve) => {
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -42,6 +58,7 @@ export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs 
       }
     }, timeoutMs);
     child.once('exit', (code) => {
+      running.delete(child.pid);
       clearTimeout(timer);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       let cpu = { userMs: NaN, sysMs: NaN, maxRssMb: NaN };
@@ -73,6 +90,11 @@ export async function runScan(ctx) {
     '--known-hosts-file', ctx.knownHostsFile,
     '--no-audit',
     '--concurrency', String(ctx.concurrency),
+    // The floor waits 30 s for a handshake and without limit for the probe: so does the
+    // scan here (defaults 10 s and 30 s), or a loaded machine's busy hosts time out and the
+    // run measures timeouts instead of cost.
+    '--connect-timeout', '30s',
+    '--command-timeout', '300s',
   ];
   const env = { HOME: ctx.home, OS_AUTH_TYPE: 'none', OS_ENDPOINT: ctx.apiUrl, NO_COLOR: '1' };
   const r = await timedRun(argv, { env, workdir: ctx.workdir, label: `scan-${ctx.run}`, timeoutMs: ctx.timeoutMs, serverCpuMs: ctx.serverCpuMs });

@@ -18,7 +18,7 @@ import { BUSY_PACKAGES, buildBusyHelper, checkMemory, ensurePidRoom, procsPerHos
 import { benchCompare } from './compare.mjs';
 import { startFleet } from './fleet.mjs';
 import { startIronic } from './ironic.mjs';
-import { runAnsible, runFloor, runPssh, runScan } from './measure.mjs';
+import { runAnsible, runFloor, runPssh, runScan, stopContenders } from './measure.mjs';
 import { busyTargets, busyTargetsText, growth, growthText, ratios, sideBySide, sizeTable, summarise, targets, targetsText } from './report.mjs';
 import { daemonsPerHost, ironicFor } from './scenario.mjs';
 
@@ -233,6 +233,7 @@ async function main() {
   await removeLeftovers(log); // hosts and kernel.pid_max a killed run left
   const onSignal = (signal) => {
     log(`\n${signal}: stopping every host this run started`);
+    stopContenders();
     runCleanup().then(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
@@ -276,6 +277,7 @@ async function main() {
 
 main().catch(async (error) => {
   console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  stopContenders();
   await runCleanup();
   process.exit(1);
 });
