@@ -126,6 +126,11 @@ export async function removeLeftovers(log) {
     while (pids.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   }
   restorePidMax(log);
+  // Their work directories (the run's pid is gone: no live process can be using them).
+  for (const entry of readdirSync('/var/tmp')) {
+    const m = /^cd-bench-(?:profile-)?(\d+)$/.exec(entry);
+    if (m !== null && !existsSync(`/proc/${m[1]}`)) rmSync(join('/var/tmp', entry), { recursive: true, force: true });
+  }
 }
 
 /** MemAvailable in MB. */
