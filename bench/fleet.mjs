@@ -243,8 +243,10 @@ export async function startFleet({ n, daemonsPerHost, workdir, busy }) {
       closeSync(log);
       children.push(child);
     }
-    // Busy hosts start 100,000 processes between them on 2 shared cores: allow ~1 ms each.
-    const deadlineMs = 60_000 + (busy ? n * (busy.procs + busy.sockets / 4) : 0);
+    // Busy hosts start 100,000 processes between them on 2 shared cores (N = 50 x 2,000
+    // with 5,000 sockets each took 235 s on a loaded machine): allow 2 ms per process and
+    // 0.5 ms per socket.
+    const deadlineMs = busy ? 120_000 + n * (2 * busy.procs + busy.sockets / 2) : 60_000;
     await Promise.all(hosts.map((host, i) => waitListening(host, children[i], deadlineMs)));
   } catch (error) {
     await stop();
