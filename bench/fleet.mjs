@@ -14,7 +14,9 @@
  *   - shellinaboxd consoles as ipmitool-shellinabox starts them (daemonised, --background
  *     pid file, listening on 0.0.0.0);
  *   - a few dozen unrelated sleeping processes;
- *   - a 0600 ipmitool password file per console.
+ *   - a 0600 ipmitool password file per console;
+ *   - in the busy profile (`busy`), first: P service processes with long command lines and
+ *     S listening sockets (bench/busy-host.c), and the script waits until they all exist.
  *
  * Everything is ended by PID: killing the `unshare` process we spawned (it runs with
  * --kill-child=SIGKILL) kills the namespace's PID 1 and with it every process inside.
@@ -61,7 +63,22 @@ function ipmitool(uuid, tmp) {
   return `ipmitool -I lanplus -H 10.20.${uuid.charCodeAt(0) % 200}.${uuid.charCodeAt(1) % 200} -L ADMINISTRATOR -U admin -f ${tmp}/${uuid}.pw sol activate`;
 }
 
-function startScript(host, dir, sshdConfig, networkCommands) {
+/** Busy-profile lines: start the helper's processes and sockets, wait for both (or fail the host). */
+function busyLines(host, dir, busy) {
+  if (!busy) return [];
+  const procsReady = join(dir, 'busy-procs.ready');
+  const socketsReady = join(dir, 'busy-sockets.ready');
+  return [
+    `${q(busy.helper)} procs ${busy.procs} ${busy.group} ${q(procsReady)} </dev/null >/dev/null 2>&1 &`,
+    `${q(busy.helper)} sockets ${busy.sockets} ${q(socketsReady)} ${host.address} </dev/null >/dev/null 2>&1 &`,
+    `for f in ${q(procsReady)} ${q(socketsReady)}; do`,
+    '  while [ ! -s "$f" ]; do sleep 0.1; done',
+    '  r=$(cat "$f"); [ "$r" = ok ] || { echo "busy profile: $r" >&2; exit 1; }',
+    'done',
+  ];
+}
+
+function startScript(host, dir, sshdConfig, networkCommands, busy) {
   const tmp = '/var/lib/ironic/tmp';
   const socats = host.daemons.filter((d) => d.type === 'socat');
   const shells = host.daemons.filter((d) => d.type === 'shellinabox');
@@ -77,6 +94,8 @@ function startScript(host, dir, sshdConfig, networkCommands) {
     // (Debian's bash reads it for ssh sessions), here a `pyenv rehash` whose lock made 32
     // concurrent logins wait for each other.
     `mount --bind ${q(join(dir, 'root-home'))} /root || exit 1`,
+    // The busy profile's services were there long before the consoles.
+    ...busyLines(host, dir, busy),
     `for k in $(seq ${SLEEPERS}); do sleep $((86400 + k)) </dev/null >/dev/null 2>&1 & done`,
     ...host.daemons.map((d) => `printf 'secret\\n' > ${tmp}/${d.uuid}.pw; chmod 600 ${tmp}/${d.uuid}.pw`),
     // The "conductor": socat stays its child, as under ironic-conductor.
@@ -130,7 +149,13 @@ async function waitListening(host, child, deadlineMs) {
   const deadline = Date.now() + deadlineMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`host ${host.name}: its sshd exited early (see ${host.log})`);
+      let last = '';
+      try {
+        last = readFileSync(host.log, 'utf8').trim().split('\n').pop() ?? '';
+      } catch {
+        /* no log */
+      }
+      throw new Error(`host ${host.name}: its start script or sshd exited early${last ? `: ${last}` : ''} (see ${host.log})`);
     }
     if (await canConnect(host.address, SSH_PORT)) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -140,10 +165,11 @@ async function waitListening(host, child, deadlineMs) {
 
 /**
  * Starts `n` hosts with `daemonsPerHost` consoles each under `workdir` (which must not be
- * under /tmp: /tmp is replaced inside each host). Returns the hosts, the client key, a
- * known_hosts file covering every host, and stop().
+ * under /tmp: /tmp is replaced inside each host). `busy` (the busy profile, optional):
+ * {helper, procs, group, sockets}. Returns the hosts, the client key, a known_hosts file
+ * covering every host, and stop().
  */
-export async function startFleet({ n, daemonsPerHost, workdir }) {
+export async function startFleet({ n, daemonsPerHost, workdir, busy }) {
   mkdirSync(workdir, { recursive: true });
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = join(workdir, 'host_ed25519');
@@ -208,7 +234,7 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
         ].join('\n'),
       );
       const script = join(dir, 'start.sh');
-      writeFileSync(script, startScript(host, dir, sshdConfig, network.insideCommands(host.index)), { mode: 0o755 });
+      writeFileSync(script, startScript(host, dir, sshdConfig, network.insideCommands(host.index), busy), { mode: 0o755 });
       const log = openSync(host.log, 'w');
       // `ip netns exec` execs unshare in place: the child's pid stays the one to kill.
       const child = spawn('ip', ['netns', 'exec', namespaceName(host.index), 'unshare', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL', '/bin/sh', script], {
@@ -217,7 +243,11 @@ export async function startFleet({ n, daemonsPerHost, workdir }) {
       closeSync(log);
       children.push(child);
     }
-    await Promise.all(hosts.map((host, i) => waitListening(host, children[i], 60_000)));
+    // Busy hosts start 100,000 processes between them on 2 shared cores (N = 50 x 2,000
+    // with 5,000 sockets each took 235 s on a loaded machine): allow 2 ms per process and
+    // 0.5 ms per socket.
+    const deadlineMs = busy ? 120_000 + n * (2 * busy.procs + busy.sockets / 2) : 60_000;
+    await Promise.all(hosts.map((host, i) => waitListening(host, children[i], deadlineMs)));
   } catch (error) {
     await stop();
     throw error;

@@ -13,6 +13,21 @@ import { join } from 'node:path';
 
 const REPO = new URL('..', import.meta.url).pathname;
 
+/** Process groups of the contenders running now (each child is the leader of its own group). */
+const running = new Set();
+
+/** Ends every contender still running (Ctrl-C, SIGTERM), by its process group id. */
+export function stopContenders() {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
+}
+
 /** Runs argv under /usr/bin/time; stdout goes to a file (ansible's ControlPersist masters keep pipes open). */
 export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs = 600_000, serverCpuMs = () => NaN }) {
   const serverBefore = serverCpuMs();
@@ -31,6 +46,7 @@ export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs 
     detached: true,
   });
   for (const fd of [stdin, out, err]) if (typeof fd === 'number') closeSync(fd);
+  running.add(child.pid);
   return new Promise((resolve) => {
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -42,6 +58,7 @@ export function timedRun(argv, { env = {}, stdinFile, workdir, label, timeoutMs 
       }
     }, timeoutMs);
     child.once('exit', (code) => {
+      running.delete(child.pid);
       clearTimeout(timer);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       let cpu = { userMs: NaN, sysMs: NaN, maxRssMb: NaN };
@@ -73,6 +90,11 @@ export async function runScan(ctx) {
     '--known-hosts-file', ctx.knownHostsFile,
     '--no-audit',
     '--concurrency', String(ctx.concurrency),
+    // The floor waits 30 s for a handshake and without limit for the probe: so does the
+    // scan here (defaults 10 s and 30 s), or a loaded machine's busy hosts time out and the
+    // run measures timeouts instead of cost.
+    '--connect-timeout', '30s',
+    '--command-timeout', '300s',
   ];
   const env = { HOME: ctx.home, OS_AUTH_TYPE: 'none', OS_ENDPOINT: ctx.apiUrl, NO_COLOR: '1' };
   const r = await timedRun(argv, { env, workdir: ctx.workdir, label: `scan-${ctx.run}`, timeoutMs: ctx.timeoutMs, serverCpuMs: ctx.serverCpuMs });
@@ -90,9 +112,19 @@ export async function runScan(ctx) {
   }
 }
 
-/** The floor: bench/floor.mjs with the same hosts, probe, concurrency and API. */
-export async function runFloor(ctx) {
-  const configFile = join(ctx.workdir, 'floor.json');
+/**
+ * The plain probe a shell one-liner would send: every process with its start time and
+ * whole command line, and every listening TCP socket with its process. The peer for the
+ * hosts' (sshd) CPU: what the tool's probe may cost a conductor at most.
+ */
+export const PLAIN_PROBE = { command: 'ps -eo pid,lstart,args; ss -ltnpH', stdin: '' };
+
+/**
+ * The floor: bench/floor.mjs with the same hosts, probe, concurrency and API. With
+ * `plain`, the same client runs PLAIN_PROBE instead of the tool's probe.
+ */
+export async function runFloor(ctx, { plain = false } = {}) {
+  const configFile = join(ctx.workdir, plain ? 'plain.json' : 'floor.json');
   writeFileSync(
     configFile,
     JSON.stringify({
@@ -100,14 +132,14 @@ export async function runFloor(ctx) {
       user: 'root',
       key: ctx.clientKey,
       hostKeyLine: ctx.hostKeyLine,
-      probe: ctx.probe,
+      probe: plain ? PLAIN_PROBE : ctx.probe,
       concurrency: ctx.concurrency,
       api: ctx.apiUrl,
     }),
   );
   const r = await timedRun([process.execPath, join(REPO, 'bench/floor.mjs'), configFile], {
     workdir: ctx.workdir,
-    label: `floor-${ctx.run}`,
+    label: `${plain ? 'plain' : 'floor'}-${ctx.run}`,
     timeoutMs: ctx.timeoutMs,
     serverCpuMs: ctx.serverCpuMs,
   });
@@ -137,7 +169,7 @@ export async function runPssh(ctx) {
   return { ...r, check: r.timedOut ? 'timeout' : success === ctx.hosts.length ? 'ok' : `${success}/${ctx.hosts.length} hosts succeeded` };
 }
 
-/** Ansible ad hoc: `-m raw` or the default module (command), `sh -c PROBE`, -f concurrency. */
+/** Ansible ad hoc: `-m raw` or the default module (command), `sh -c 'echo BASE64 | base64 -d | sh'`, -f concurrency. */
 export async function runAnsible(ctx, module) {
   const inventory = join(ctx.workdir, 'ansible.ini');
   writeFileSync(
@@ -152,8 +184,11 @@ export async function runAnsible(ctx, module) {
       '',
     ].join('\n'),
   );
-  const script = readFileSync(ctx.probeFile, 'utf8');
-  const remote = `sh -c ${shellQuote(script)}`;
+  // Base64: Ansible splits `-a` itself and refuses the probe's shell quoting ("failed at
+  // splitting arguments ... unbalanced quotes", seen with the probe of 2026-12-02); the
+  // encoded probe has no quote, brace or newline, and decoding it costs the host ~1 ms.
+  const encoded = readFileSync(ctx.probeFile).toString('base64');
+  const remote = `sh -c ${shellQuote(`echo ${encoded} | base64 -d | sh`)}`;
   const argv = ['ansible', 'ironic_conductor', '-i', inventory, '-f', String(ctx.concurrency), ...(module === 'raw' ? ['-m', 'raw'] : []), '-a', remote];
   const env = {
     HOME: ctx.home,

@@ -3,11 +3,15 @@
  * `console-doctor scan` once under `node --cpu-prof`, and prints the self time by
  * function and by source file (the .cpuprofile is kept for Chrome DevTools).
  *
- *   node bench/profile.mjs [--hosts 50] [--nodes 20000]
+ *   node bench/profile.mjs [--hosts 50] [--nodes 20000] [--busy-procs P --busy-sockets S]
+ *
+ * With --busy-procs (and --busy-sockets, default 5,000) the hosts are busy-profile hosts
+ * (bench/busy.mjs; processes in services of 10).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildBusyHelper, checkMemory, ensurePidRoom, removeLeftovers } from './busy.mjs';
 import { startFleet } from './fleet.mjs';
 import { startIronic } from './ironic.mjs';
 import { daemonsPerHost, ironicFor } from './scenario.mjs';
@@ -22,7 +26,16 @@ const workdir = `/var/tmp/cd-bench-profile-${process.pid}`;
 const profDir = join(workdir, 'prof');
 mkdirSync(profDir, { recursive: true });
 
-const fleet = await startFleet({ n, daemonsPerHost: daemonsPerHost(n, m), workdir: join(workdir, 'fleet') });
+const busyProcs = arg('busy-procs', 0);
+let busy;
+let restorePidMax = () => {};
+await removeLeftovers((line) => console.error(line));
+if (busyProcs > 0) {
+  busy = { helper: buildBusyHelper(workdir), procs: busyProcs, group: 10, sockets: arg('busy-sockets', 5000) };
+  checkMemory(n, busy.procs, busy.sockets);
+  restorePidMax = ensurePidRoom(n * (busy.procs + 40), (line) => console.error(line));
+}
+const fleet = await startFleet({ n, daemonsPerHost: daemonsPerHost(n, m), workdir: join(workdir, 'fleet'), busy });
 const scenario = ironicFor(fleet.hosts, m);
 const ironic = await startIronic(scenario);
 try {
@@ -57,11 +70,12 @@ try {
     byFile.set(fileKey, (byFile.get(fileKey) ?? 0) + ms);
   }
   const top = (map, k) => [...map].sort((a, b) => b[1] - a[1]).slice(0, k).map(([key, ms]) => `  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
-  console.log(`scan of N=${n}, M=${m}: profile ${(total / 1000).toFixed(0)} ms of wall time, ${samples} samples (${join(profDir, file)})`);
+  console.log(`scan of N=${n}, M=${m}${busy ? `, busy hosts (${busy.procs} processes, ${busy.sockets} sockets each)` : ''}: profile ${(total / 1000).toFixed(0)} ms of wall time, ${samples} samples (${join(profDir, file)})`);
   console.log('self time by function:', `\n${top(byFn, 25).join('\n')}`);
   console.log('self time by file:', `\n${top(byFile, 15).join('\n')}`);
   spawnSync('true');
 } finally {
   await ironic.close();
   await fleet.stop();
+  restorePidMax();
 }

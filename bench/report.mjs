@@ -44,65 +44,204 @@ export function ratios(rows) {
   };
 }
 
+const profileText = (size) =>
+  size.busy
+    ? `busy profile: ${size.busy.procs} processes${size.busy.capped ? ` (of ${size.busy.requested} asked)` : ''} and ${size.busy.sockets} listening sockets per host`
+    : 'default profile';
+
 export function sizeTable(size) {
-  const header = `N = ${size.n} hosts, M = ${size.m} nodes (${size.daemonsPerHost} consoles per host)`;
+  const header = `N = ${size.n} hosts, M = ${size.m} nodes, ${profileText(size)} (${size.daemonsPerHost} consoles per host)`;
   const lines = [header, '-'.repeat(header.length)];
-  lines.push(`${'contender'.padEnd(26)} ${'wall s'.padStart(8)} ${'CPU ms'.padStart(9)} ${'CPU ms/host'.padStart(12)} ${'peak RSS MB'.padStart(12)} ${'sshd CPU ms/host'.padStart(17)}  check`);
+  lines.push(`${'contender'.padEnd(30)} ${'wall s'.padStart(8)} ${'CPU ms'.padStart(9)} ${'CPU ms/host'.padStart(12)} ${'peak RSS MB'.padStart(12)} ${'sshd CPU ms/host'.padStart(17)}  check`);
   for (const r of size.rows) {
     const wall = r.timedOut ? 'timeout' : f2(r.wallS);
-    lines.push(`${r.label.padEnd(26)} ${wall.padStart(8)} ${f1(r.cpuMs).padStart(9)} ${f2(r.cpuMsPerHost).padStart(12)} ${f1(r.maxRssMb).padStart(12)} ${f1(r.serverMsPerHost).padStart(17)}  ${r.check}${r.runs > 1 ? ` (median of ${r.runs})` : ''}`);
+    lines.push(`${r.label.padEnd(30)} ${wall.padStart(8)} ${f1(r.cpuMs).padStart(9)} ${f2(r.cpuMsPerHost).padStart(12)} ${f1(r.maxRssMb).padStart(12)} ${f1(r.serverMsPerHost).padStart(17)}  ${r.check}${r.runs > 1 ? ` (median of ${r.runs})` : ''}`);
   }
   const q = size.ratios;
   lines.push(
     `ratios: scan/floor ${f2(q.scanOverFloor)}   pssh/scan ${f2(q.psshOverScan)}   ansible-raw/scan ${f2(q.ansibleRawOverScan)}   ansible-default/scan ${f2(q.ansibleDefaultOverScan)}`,
   );
   if (size.scanFindings !== undefined) lines.push(`scan findings: ${size.scanFindings} ${JSON.stringify(size.byKind ?? {})}, consoles seen: ${size.consoles}`);
+  const kb = (d) => (d && Number.isFinite(d.probeBytes) ? `${f1(d.probeBytes / size.n / 1024)} kB` : '-');
+  if (size.floorDetail || size.plainDetail) lines.push(`probe output per host: the tool's probe ${kb(size.floorDetail)}, the plain probe ${kb(size.plainDetail)}`);
   return lines.join('\n');
 }
 
-/** Growth with N (per added host) and with M (per 1,000 added nodes), from the scan rows. */
+const isDefault = (s) => (s.profile ?? 'default') === 'default';
+const scanRow = (s) => s.rows.find((r) => r.label === 'console-doctor scan');
+const rowOf = (s, label) => s.rows.find((r) => r.label === label);
+
+/**
+ * Growth of the scan's cost, slopes between the smallest and largest size measured:
+ * default profile with N (per added host) and with M (per 1,000 added nodes); busy
+ * profile with N (same M and processes per host) and with P (per 1,000 added processes
+ * per host, same N and M).
+ */
 export function growth(sizes) {
-  const pick = (s) => s.rows.find((r) => r.label === 'console-doctor scan');
+  const pick = scanRow;
   const out = [];
-  const ns = [...new Set(sizes.map((s) => s.n))].sort((a, b) => a - b);
-  const ms = [...new Set(sizes.map((s) => s.m))].sort((a, b) => a - b);
+  const defaults = sizes.filter(isDefault);
+  const ns = [...new Set(defaults.map((s) => s.n))].sort((a, b) => a - b);
+  const ms = [...new Set(defaults.map((s) => s.m))].sort((a, b) => a - b);
   for (const m of ms) {
-    const row = ns.map((n) => sizes.find((s) => s.n === n && s.m === m)).filter(Boolean);
+    const row = ns.map((n) => defaults.find((s) => s.n === n && s.m === m)).filter(Boolean);
     if (row.length < 2) continue;
     const [a, b] = [row[0], row[row.length - 1]];
     const dn = b.n - a.n;
     out.push({
-      axis: 'N', at: `M=${m}`, from: a.n, to: b.n,
+      profile: 'default', axis: 'N', at: `M=${m}`, from: a.n, to: b.n,
       wallMsPerHost: ((pick(b).wallS - pick(a).wallS) * 1000) / dn,
       cpuMsPerHost: (pick(b).cpuMs - pick(a).cpuMs) / dn,
       rssMbPerHost: (pick(b).maxRssMb - pick(a).maxRssMb) / dn,
     });
   }
   for (const n of ns) {
-    const row = ms.map((m) => sizes.find((s) => s.n === n && s.m === m)).filter(Boolean);
+    const row = ms.map((m) => defaults.find((s) => s.n === n && s.m === m)).filter(Boolean);
     if (row.length < 2) continue;
     const [a, b] = [row[0], row[row.length - 1]];
     const dk = (b.m - a.m) / 1000;
     out.push({
-      axis: 'M', at: `N=${n}`, from: a.m, to: b.m,
+      profile: 'default', axis: 'M', at: `N=${n}`, from: a.m, to: b.m,
       wallMsPer1kNodes: ((pick(b).wallS - pick(a).wallS) * 1000) / dk,
       cpuMsPer1kNodes: (pick(b).cpuMs - pick(a).cpuMs) / dk,
       rssMbPer1kNodes: (pick(b).maxRssMb - pick(a).maxRssMb) / dk,
+    });
+  }
+  const busy = sizes.filter((s) => !isDefault(s));
+  const groups = (key) => {
+    const map = new Map();
+    for (const s of busy) map.set(key(s), [...(map.get(key(s)) ?? []), s]);
+    return [...map.values()];
+  };
+  for (const same of groups((s) => `${s.m}/${s.busy.procs}`)) {
+    if (same.length < 2) continue;
+    const sorted = same.sort((a, b) => a.n - b.n);
+    const [a, b] = [sorted[0], sorted[sorted.length - 1]];
+    const dn = b.n - a.n;
+    out.push({
+      profile: 'busy', axis: 'N', at: `M=${a.m}, ${a.busy.procs} processes per host`, from: a.n, to: b.n,
+      wallMsPerHost: ((pick(b).wallS - pick(a).wallS) * 1000) / dn,
+      cpuMsPerHost: (pick(b).cpuMs - pick(a).cpuMs) / dn,
+      rssMbPerHost: (pick(b).maxRssMb - pick(a).maxRssMb) / dn,
+    });
+  }
+  for (const same of groups((s) => `${s.n}/${s.busy.procs}`)) {
+    const byM = same.sort((a, b) => a.m - b.m);
+    if (byM.length < 2) continue;
+    const [a, b] = [byM[0], byM[byM.length - 1]];
+    const dk = (b.m - a.m) / 1000;
+    out.push({
+      profile: 'busy', axis: 'M', at: `N=${a.n}, ${a.busy.procs} processes per host`, from: a.m, to: b.m,
+      wallMsPer1kNodes: ((pick(b).wallS - pick(a).wallS) * 1000) / dk,
+      cpuMsPer1kNodes: (pick(b).cpuMs - pick(a).cpuMs) / dk,
+      rssMbPer1kNodes: (pick(b).maxRssMb - pick(a).maxRssMb) / dk,
+    });
+  }
+  for (const same of groups((s) => `${s.n}/${s.m}`)) {
+    const byP = same.sort((a, b) => a.busy.procs - b.busy.procs);
+    if (byP.length < 2) continue;
+    const [a, b] = [byP[0], byP[byP.length - 1]];
+    const dk = (b.busy.procs - a.busy.procs) / 1000;
+    const plain = (s) => rowOf(s, 'plain probe (ssh2 + API read)');
+    out.push({
+      profile: 'busy', axis: 'P', at: `N=${a.n}, M=${a.m}`, from: a.busy.procs, to: b.busy.procs,
+      wallMsPer1kProcs: ((pick(b).wallS - pick(a).wallS) * 1000) / dk,
+      cpuMsPerHostPer1kProcs: (pick(b).cpuMsPerHost - pick(a).cpuMsPerHost) / dk,
+      rssMbPer1kProcs: (pick(b).maxRssMb - pick(a).maxRssMb) / dk,
+      serverMsPerHostPer1kProcs: (pick(b).serverMsPerHost - pick(a).serverMsPerHost) / dk,
+      plainServerMsPerHostPer1kProcs: plain(a) && plain(b) ? (plain(b).serverMsPerHost - plain(a).serverMsPerHost) / dk : NaN,
     });
   }
   return out;
 }
 
 export function growthText(lines) {
-  if (lines.length === 0) return 'growth: needs at least two values of N or of M';
-  return [
-    'How the scan\'s cost grows (slope between the smallest and largest size measured):',
-    ...lines.map((g) =>
-      g.axis === 'N'
-        ? `  with N (${g.at}, N ${g.from}->${g.to}): +${f1(g.wallMsPerHost)} ms wall, +${f2(g.cpuMsPerHost)} ms CPU, +${f2(g.rssMbPerHost)} MB RSS per added host`
-        : `  with M (${g.at}, M ${g.from}->${g.to}): +${f1(g.wallMsPer1kNodes)} ms wall, +${f1(g.cpuMsPer1kNodes)} ms CPU, +${f2(g.rssMbPer1kNodes)} MB RSS per 1,000 added nodes`,
-    ),
-  ].join('\n');
+  if (lines.length === 0) return 'growth: needs at least two values of N, of M or of processes per host';
+  const text = (g) => {
+    const where = `${g.profile} profile, ${g.at}`;
+    if (g.axis === 'N') return `  with N (${where}, N ${g.from}->${g.to}): +${f1(g.wallMsPerHost)} ms wall, +${f2(g.cpuMsPerHost)} ms CPU, +${f2(g.rssMbPerHost)} MB RSS per added host`;
+    if (g.axis === 'M') return `  with M (${where}, M ${g.from}->${g.to}): +${f1(g.wallMsPer1kNodes)} ms wall, +${f1(g.cpuMsPer1kNodes)} ms CPU, +${f2(g.rssMbPer1kNodes)} MB RSS per 1,000 added nodes`;
+    return `  with processes per host (${where}, P ${g.from}->${g.to}): per 1,000 added processes on every host +${f1(g.wallMsPer1kProcs)} ms wall, +${f2(g.cpuMsPerHostPer1kProcs)} ms CPU per host, +${f1(g.rssMbPer1kProcs)} MB RSS, +${f1(g.serverMsPerHostPer1kProcs)} ms sshd CPU per host (plain probe: +${f1(g.plainServerMsPerHostPer1kProcs)})`;
+  };
+  return ["How the scan's cost grows (slope between the smallest and largest size measured):", ...lines.map(text)].join('\n');
+}
+
+/** Scan, floor and plain probe of every size, both profiles, one table (wall, CPU/host, RSS, sshd CPU/host). */
+export function sideBySide(sizes) {
+  const order = [...sizes].sort((a, b) => a.n - b.n || a.m - b.m || (a.busy?.procs ?? 0) - (b.busy?.procs ?? 0));
+  const labels = [
+    ['console-doctor scan', 'scan'],
+    ['floor (ssh2 + API read)', 'floor'],
+    ['plain probe (ssh2 + API read)', 'plain probe'],
+  ];
+  const lines = [
+    'Both profiles side by side (scan, floor and plain probe measured on the same hosts in the same run):',
+    `${'N'.padStart(5)} ${'M'.padStart(7)} ${'profile'.padEnd(22)} ${'contender'.padEnd(12)} ${'wall s'.padStart(8)} ${'CPU ms/host'.padStart(12)} ${'peak RSS MB'.padStart(12)} ${'sshd CPU ms/host'.padStart(17)} ${'wall/floor'.padStart(10)}`,
+  ];
+  for (const s of order) {
+    const floor = rowOf(s, 'floor (ssh2 + API read)');
+    const profile = s.busy ? `busy ${s.busy.procs}p/${s.busy.sockets}s` : 'default';
+    for (const [label, short] of labels) {
+      const r = rowOf(s, label);
+      if (!r) continue;
+      lines.push(
+        `${String(s.n).padStart(5)} ${String(s.m).padStart(7)} ${profile.padEnd(22)} ${short.padEnd(12)} ${f2(r.wallS).padStart(8)} ${f2(r.cpuMsPerHost).padStart(12)} ${f1(r.maxRssMb).padStart(12)} ${f1(r.serverMsPerHost).padStart(17)} ${f2(r.wallS / floor?.wallS).padStart(10)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Issue 12's targets, judged on the busy profile at N = 200, M = 20,000 (else the largest
+ * busy size measured; at a given N and M, the most processes per host), and the default
+ * profile against the last committed results (same N and M: the target size if both have
+ * it, else the largest in common). Tolerances for "no worse": the scan/floor wall ratio
+ * may grow by 0.10, CPU per host and peak RSS by 10%.
+ */
+export function busyTargets(busySizes, defaults, previous) {
+  const verdicts = [];
+  const judge = (name, value, goal, pass) => verdicts.push({ name, value, goal, verdict: Number.isFinite(value) ? (pass ? 'PASS' : 'MISS') : 'n/a' });
+  const at = busySizes.filter((s) => s.n === 200 && s.m === 20_000).sort((a, b) => b.busy.procs - a.busy.procs)[0]
+    ?? [...busySizes].sort((a, b) => a.n * a.m * a.busy.procs - b.n * b.m * b.busy.procs).pop();
+  if (at) {
+    const scan = scanRow(at);
+    const floor = rowOf(at, 'floor (ssh2 + API read)');
+    const plain = rowOf(at, 'plain probe (ssh2 + API read)');
+    const wall = scan.wallS / floor.wallS;
+    const cpu = scan.cpuMsPerHost / floor.cpuMsPerHost;
+    judge('busy: scan wall / floor wall', wall, '<= 1.3', wall <= 1.3);
+    judge('busy: scan CPU per host / floor CPU per host', cpu, '<= 1.5', cpu <= 1.5);
+    judge(`busy: sshd CPU per host, scan (plain probe ${f1(plain?.serverMsPerHost)} ms)`, scan.serverMsPerHost, '<= plain probe', scan.serverMsPerHost <= plain?.serverMsPerHost);
+    judge('busy: peak RSS (MB)', scan.maxRssMb, '<= 200', scan.maxRssMb <= 200);
+  }
+  let against;
+  const old = (previous?.sizes ?? []).filter(isDefault);
+  const common = defaults.filter((s) => old.some((o) => o.n === s.n && o.m === s.m));
+  const now = common.find((s) => s.n === 200 && s.m === 20_000) ?? [...common].sort((a, b) => a.n * a.m - b.n * b.m).pop();
+  if (now) {
+    const before = old.find((o) => o.n === now.n && o.m === now.m);
+    const [a, b] = [scanRow(before), scanRow(now)];
+    against = { n: now.n, m: now.m, date: previous.date };
+    judge(`default: scan wall / floor wall (was ${f2(before.ratios.scanOverFloor)})`, now.ratios.scanOverFloor, `<= ${f2(before.ratios.scanOverFloor + 0.1)}`, now.ratios.scanOverFloor <= before.ratios.scanOverFloor + 0.1);
+    judge(`default: scan CPU ms per host (was ${f2(a.cpuMsPerHost)})`, b.cpuMsPerHost, `<= ${f2(a.cpuMsPerHost * 1.1)}`, b.cpuMsPerHost <= a.cpuMsPerHost * 1.1);
+    judge(`default: scan peak RSS MB (was ${f1(a.maxRssMb)})`, b.maxRssMb, `<= ${f1(a.maxRssMb * 1.1)}`, b.maxRssMb <= a.maxRssMb * 1.1);
+  }
+  return {
+    at: at ? `N=${at.n}, M=${at.m}, ${at.busy.procs} processes and ${at.busy.sockets} sockets per host` : null,
+    official: at ? at.n === 200 && at.m === 20_000 && at.busy.procs >= 5000 && at.busy.sockets >= 5000 : false,
+    against,
+    verdicts,
+  };
+}
+
+export function busyTargetsText(t) {
+  if (t.verdicts.length === 0) return 'issue 12 targets: nothing measured';
+  const head = t.at
+    ? `Issue 12 targets on the busy profile at ${t.at}${t.official ? '' : ' (the issue asks N=200, M=20000 with 5,000 processes and sockets per host: indicative only)'}`
+    : 'Issue 12 targets: no busy size measured';
+  const against = t.against ? `; default profile at N=${t.against.n}, M=${t.against.m} against the committed results of ${t.against.date}` : '; default profile: no committed results to compare with';
+  return [`${head}${against}:`, ...t.verdicts.map((v) => `  ${v.verdict.padEnd(4)} ${v.name.padEnd(62)} ${f2(v.value).padStart(8)}  (goal ${v.goal})`)].join('\n');
 }
 
 /** The product owner's targets, judged at the target size (or the largest measured). */
