@@ -25,6 +25,8 @@ const nodeReads = (requests: readonly RecordedRequest[]): string[] =>
 describe('reading every node, children included', () => {
   const releases: [string, unknown, string][] = [
     ['Ironic 29.0 (1.96)', fixture('releases/29.0/root.json'), '1.96'],
+    ["Debian trixie's real 29.0.5-0+deb13u3 (captured root)", fixture('releases/29.0.5-deb13u3/root.json'), '1.96'],
+    ["Debian sid's real 39.0.0 (captured root)", fixture('releases/39.0.0-sid/root.json'), '1.115'],
     ['Ironic 35.0 (1.111)', fixture('releases/35.0/root.json'), '1.111'],
     ['Ironic 39.0 (1.115)', fixture('releases/39.0/root.json'), '1.115'],
     ['an Ironic at exactly 1.83', root('1.83'), '1.83'],
@@ -65,5 +67,21 @@ describe('reading every node, children included', () => {
     expect(state.apiVersion).toBe('1.82');
     expect(state.nodes.map((n) => [n.name, n.parentNode])).toEqual([['old-1', undefined]]);
     expect(nodeReads(server.requests)).toEqual(['/v1/nodes?detail=True&limit=1000']);
+  });
+});
+
+describe("captured from Debian trixie's Ironic 29.0.5-0+deb13u3 (the e2e lab)", () => {
+  const captured = fixture<{ nodes: Record<string, unknown>[] }>('releases/29.0.5-deb13u3/nodes-detail-include-children-limit-2.json').nodes;
+
+  it('its PATCHed nodes are their own parents, hidden from the plain list, and read with every field', async () => {
+    expect(fixture<{ nodes: unknown[] }>('releases/29.0.5-deb13u3/nodes-detail-hidden.json').nodes).toEqual([]);
+    const server = await ironic({ root: fixture('releases/29.0.5-deb13u3/root.json'), nodes: captured });
+    const state = await testClient(cloudConfig({ endpoint: server.url })).readDesiredState();
+    expect(state.nodes).toHaveLength(captured.length);
+    for (const node of state.nodes) {
+      expect(node.parentNode).toBe(node.uuid);
+      expect(node.conductor).toMatch(/^conductor-[abc]$/);
+      expect(node.consoleEnabled).toBe(true);
+    }
   });
 });
