@@ -1,5 +1,6 @@
 import type { HostSpec } from '../inventory/types.js';
 import { shellQuote } from '../transport/host-command.js';
+import { SELECT_AWK } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
@@ -104,9 +105,18 @@ while [ $# -gt 1 ]; do
 done
 exit 0`;
 
+/**
+ * Every listening TCP socket as `address:port pid...` (ss's own address text, then each
+ * owner's pid): port-conflict needs the holder of any port a node expects, which may lie
+ * outside port_range, and that list is only known after the API read. A line of ss that
+ * is not a LISTEN line (the second half of a process name holding a newline) is skipped.
+ */
+const LISTEN_AWK = String.raw`$1 == "LISTEN" { o = $4; r = $0; while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) } print o }
+END { if (NR == 0) print "\n" M " warning@@\nss -tlnp failed" }`;
+
 const SOCKETS_SS = `if command -v ss >/dev/null 2>&1; then
-  sec ss
-  ss -tlnp 2>/dev/null || warn 'ss -tlnp failed'
+  sec listen
+  ss -tlnp 2>/dev/null | awk -v M="$M" ${shellQuote(LISTEN_AWK)}
 else
   warn 'ss missing: used /proc/net/tcp'
   PROC_SOCKETS
@@ -119,13 +129,6 @@ cat /proc/net/tcp6 2>/dev/null
 sec fd
 ls -l /proc/[0-9]*/fd 2>/dev/null | grep -e '^/proc/' -e 'socket:'`;
 
-/**
- * Where console argv points at pid and password files (`-L`, `--background=`, `-f`).
- * The probe stats files there too (one round trip), but the client keeps only those in
- * directories the conductor's own configuration or its consoles name (see file-dirs.ts).
- * Works on the escaped cmdline lines: a directory with any escape or odd byte is left out.
- */
-const ARGV_DIRS = `dirs=$(printf '%s\\n' "$cmdlines" | sed -n -e 's|^-L\\(/.*\\)/[^/]*\\.pid\\$$|\\1|p' -e 's|^--background=\\(/.*\\)/[^/]*\\.pid\\$$|\\1|p' -e 's|.*-f \\(/[^ ]*\\)/[^/ ]*\\.pw .*|\\1|p' | grep -x '/[A-Za-z0-9/._-]*' | sort -u)`;
 
 /** Directories to look in besides ironic.conf's: the defaults and the inventory's overrides. */
 export function probeFileDirs(host: HostSpec): string[] {
@@ -150,29 +153,25 @@ PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"; expor
 M='@@cd ${options.nonce}'
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
 warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
-printf '%s probe 2@@\\n' "$M"
+printf '%s probe 3@@\\n' "$M"
 sec meta
 printf 'boot_id=%s\\n' "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
 printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
 printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 printf 'uid=%s\\n' "$(id -u)"
-sec stat
-sed -z -s -n -e '1F' -e '1l 0' /proc/[0-9]*/stat 2>/dev/null | tr '\\000' '\\n'
-cmdlines=$(sed -z -s -n ${ESCAPED_RECORDS} /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES})
-sec cmdline
-printf '%s\\n' "$cmdlines"
-status=$(grep -H -E '^(Uid|NSpid):' /proc/[0-9]*/status 2>/dev/null)
-sec status
-printf '%s\\n' "$status"
+exec 4>&1
+sel=$(sed -z -s -n ${ESCAPED_RECORDS} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES} | awk -v M="$M" ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+exec 4>&-
 ${sockets}
 sec netns
 printf 'self %s\\n' "$(readlink /proc/$$/ns/net 2>/dev/null)"
-ls -l /proc/[0-9]*/ns/net 2>/dev/null | sed -n 's|.* /proc/\\([0-9]*\\)/ns/net -> \\(.*\\)$|\\1 \\2|p'
-uids=$(printf '%s\\n' "$status" | sed -n 's/^[^:]*:Uid:[[:space:]]*\\([0-9][0-9]*\\).*/\\1/p' | sort -un)
+set -- $(printf '%s\\n' "$sel" | sed -n 's|^p \\([0-9][0-9]*\\)$|/proc/\\1/ns/net|p')
+[ $# -gt 0 ] && ls -l "$@" 2>/dev/null | sed -n 's|.* /proc/\\([0-9]*\\)/ns/net -> \\(.*\\)$|\\1 \\2|p'
+uids=$(printf '%s\\n' "$sel" | sed -n 's/^u \\([0-9][0-9]*\\)$/\\1/p' | sort -un)
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | cut -d: -f1,3
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
-${ARGV_DIRS}
+dirs=$(printf '%s\\n' "$sel" | sed -n 's/^d //p' | grep -x '/[A-Za-z0-9/._-]*' | sort -u)
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}
