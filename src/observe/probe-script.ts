@@ -1,6 +1,6 @@
 import type { HostSpec } from '../inventory/types.js';
 import { shellQuote } from '../transport/host-command.js';
-import { SELECT_AWK } from './probe-select.js';
+import { PROC_SED, SELECT_AWK } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
@@ -31,7 +31,7 @@ export const CONF_KEYS = ['host', 'tempdir', 'terminal_pid_dir', 'socat_address'
  * many bytes by one `cut` over the whole stream (a cut line lacks its closing `$`). A
  * regex cap inside sed (`.\{4096\}`) cost ~6 ms per process: too slow for 20,000.
  */
-export const CMDLINE_MAX_ELEMENTS = 64;
+export const CMDLINE_MAX_ELEMENTS = 64; // also written out in probe-select.ts (PROC_SED and the re-read)
 export const CMDLINE_MAX_LINE_BYTES = 4096;
 
 export interface ProbeScriptOptions {
@@ -48,8 +48,6 @@ const confFilter = (): string => {
   return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, '"$conf"'].join(' ');
 };
 
-/** `sed -z` script: the file name, then the first elements escaped and ended by `$`. */
-const ESCAPED_RECORDS = `-e '1F' -e '1,${CMDLINE_MAX_ELEMENTS}l 0'`;
 
 /**
  * Reads ironic.conf (filtered) and stats pid/pw files. Runs as `sh -c` on the host, or
@@ -160,7 +158,7 @@ printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
 printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 printf 'uid=%s\\n' "$(id -u)"
 exec 4>&1
-sel=$(sed -z -s -n ${ESCAPED_RECORDS} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES} | awk -v M="$M" ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES} | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 exec 4>&-
 ${sockets}
 sec netns
