@@ -5,12 +5,18 @@ import { PROC_SED, SELECT_AWK } from './probe-select.js';
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
  * stage needs in sections. The number of processes it forks does not grow with the
- * host's process count: /proc is read with one `sed`, one `grep` and one `ls` over
- * globs. Sections start with `@@cd NONCE NAME@@` on a line of their own; the nonce is
- * fresh per run, so nothing a local user puts in an argv or a file name can forge one.
+ * host's process count: /proc is read with one `sed` and one `awk` (probe-select.ts), and
+ * sockets with one `ss`. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
+ * nonce is fresh per run, so nothing a local user puts in an argv or a file name can forge one.
+ *
+ * Format 3 (issue 12) sends whole records (stat, escaped cmdline, status Uid/NSpid, netns)
+ * only for console-like processes and their descendants, one brief `ps` line (pid, ppid,
+ * state, start time, argv0) for every other process, and every listening socket as one
+ * `address:port pid...` line; what it costs the host and the client no longer grows with
+ * the argv of unrelated processes. The client still decides what is a console.
  *
  * Host text never frames a record either: /proc/PID/stat and /proc/PID/cmdline go
- * through `sed -z -s -n -e 1F -e 'l 0'`, which prints each file's name on a line of its
+ * through `sed -z -s -n` with `F` and `l 0`, which prints each file's name on a line of its
  * own, then each NUL-ended element escaped (`\n`, `\\`, octal) and ended by `$`: no
  * element can look like a file-name line. File names outside `[A-Za-z0-9._-]` are skipped
  * with a warning, and a pid file's content is printed only when it is a number.

@@ -13,6 +13,7 @@ import { observeHost } from '../../src/observe/observe-host.js';
 import { buildProbeCommand } from '../../src/observe/probe-command.js';
 import type { HostObservation } from '../../src/observe/types.js';
 import { LocalShell } from '../../src/transport/local-shell.js';
+import type { ExecOptions, ExecResult, RemoteShell } from '../../src/transport/types.js';
 import { buildHostSpec } from '../helpers/builders.js';
 import { childPids, connectClient, makeTempDir, startSocatConsole, waitForListen, type StartedConsole } from '../helpers/console-daemons.js';
 import { freePort } from '../helpers/sshd.js';
@@ -103,5 +104,37 @@ describe('the probe sends whole records only for console-like processes', () => 
 
   it('marks the new format in the header', () => {
     expect(raw).toMatch(/^@@cd [A-Za-z0-9]+ probe 3@@$/m);
+  });
+});
+
+/** Records how observeHost reads the probe's answer. */
+class StreamWatchingShell implements RemoteShell {
+  chunks = 0;
+  stdoutReturned = -1;
+  constructor(private readonly inner: RemoteShell) {}
+  get host(): HostSpec {
+    return this.inner.host;
+  }
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const onStdout = options.onStdout;
+    const result = await this.inner.exec(command, {
+      ...options,
+      ...(onStdout === undefined ? {} : { onStdout: (chunk: Buffer) => { this.chunks += 1; onStdout(chunk); } }),
+    });
+    this.stdoutReturned = result.stdout.length;
+    return result;
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
+describe('keep less: the answer is parsed as it arrives', () => {
+  it('takes the probe output chunk by chunk and never as one string', async () => {
+    const shell = new StreamWatchingShell(new LocalShell(host()));
+    const seen = await observeHost(shell);
+    expect(shell.chunks).toBeGreaterThan(0);
+    expect(shell.stdoutReturned).toBe(0);
+    expect(seen.consoles.some((c) => c.nodeUuid === consoleDaemon.nodeUuid)).toBe(true);
   });
 });
