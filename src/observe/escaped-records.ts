@@ -21,6 +21,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n:
 
 /** Undoes sed's `l` escaping (`\\n`, `\\\\`, `\\ooo`); bytes are read as UTF-8 like the rest of the output. */
 export function unescapeSedLine(text: string): string {
+  // Most elements hold no escape: one copy (never a slice that keeps the chunk it came from alive).
+  if (!text.includes('\\')) return Buffer.from(text, 'utf8').toString('utf8');
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const char = text[i] as string;
