@@ -21,6 +21,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n:
 
 /** Undoes sed's `l` escaping (`\\n`, `\\\\`, `\\ooo`); bytes are read as UTF-8 like the rest of the output. */
 export function unescapeSedLine(text: string): string {
+  // Most elements hold no escape: one copy (never a slice that keeps the chunk it came from alive).
+  if (!text.includes('\\')) return Buffer.from(text, 'utf8').toString('utf8');
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     const char = text[i] as string;
@@ -51,28 +53,47 @@ export function describeHostText(text: string, max = 120): string {
 }
 
 /**
- * Splits one section into records by `/proc/PID/<file>` lines (file: `stat`, `cmdline`).
- * With `cutAt`, a line of exactly that many bytes without its `$` is an element the probe
- * cut short; it is kept as cut.
+ * Reads one section's records line by line as they arrive, by `/proc/PID/<file>` lines
+ * (file: `stat`, `cmdline`). With `cutAt`, a line of exactly that many bytes without its
+ * `$` is an element the probe cut short; it is kept as cut. Only unescaped elements are
+ * kept, never the lines themselves.
  */
-export function parseEscapedRecords(body: string, file: string, cutAt?: number): EscapedRecords {
-  const name = new RegExp(`^/proc/(\\d+)/${file}$`);
-  const records = new Map<number, { pid: number; elements: string[] }>();
-  const dropped: string[] = [];
-  let current: { pid: number; elements: string[] } | null = null;
-  for (const line of body.split('\n')) {
-    if (line === '') continue;
-    const header = name.exec(line);
+export class EscapedRecordReader {
+  private readonly name: RegExp;
+  private readonly records = new Map<number, { pid: number; elements: string[] }>();
+  private readonly dropped: string[] = [];
+  private current: { pid: number; elements: string[] } | null = null;
+
+  constructor(
+    file: string,
+    private readonly cutAt?: number,
+  ) {
+    this.name = new RegExp(`^/proc/(\\d+)/${file}$`);
+  }
+
+  line(line: string): void {
+    if (line === '') return;
+    const header = this.name.exec(line);
     if (header !== null) {
-      current = { pid: Number(header[1]), elements: [] };
-      records.set(current.pid, current);
-    } else if (line.endsWith('$') && current !== null) {
-      current.elements.push(unescapeSedLine(line.slice(0, -1)));
-    } else if (cutAt !== undefined && Buffer.byteLength(line) === cutAt && current !== null) {
-      current.elements.push(unescapeSedLine(line));
+      this.current = { pid: Number(header[1]), elements: [] };
+      this.records.set(this.current.pid, this.current);
+    } else if (line.endsWith('$') && this.current !== null) {
+      this.current.elements.push(unescapeSedLine(line.slice(0, -1)));
+    } else if (this.cutAt !== undefined && this.current !== null && Buffer.byteLength(line) === this.cutAt) {
+      this.current.elements.push(unescapeSedLine(line));
     } else {
-      dropped.push(describeHostText(line));
+      this.dropped.push(describeHostText(line));
     }
   }
-  return { records, dropped };
+
+  result(): EscapedRecords {
+    return { records: this.records, dropped: this.dropped };
+  }
+}
+
+/** The same over a whole section's text. */
+export function parseEscapedRecords(body: string, file: string, cutAt?: number): EscapedRecords {
+  const reader = new EscapedRecordReader(file, cutAt);
+  for (const line of body.split('\n')) reader.line(line);
+  return reader.result();
 }

@@ -6,16 +6,10 @@ import { conductorUserOf } from './conductor-user.js';
 import { configuredFileDirs, filesInDirs, withConsoleFileDirs } from './file-dirs.js';
 import { parseFilesSection, parsePidContents } from './parse-files.js';
 import { confWarnings, effectiveSettings, parseIronicConf } from './parse-ironic-conf.js';
-import {
-  joinProcesses,
-  parseCmdlineSection,
-  parsePasswdSection,
-  parseStatSection,
-  parseStatusSection,
-  type Parsed,
-} from './parse-processes.js';
-import { joinProcSockets, parseFdSection, parseNetNsSection, parseProcNetTcp, parseSsSection } from './parse-sockets.js';
-import { requireSection, sectionLines, splitProbeSections, type ProbeSections } from './probe-sections.js';
+import { joinProcesses, parsePasswdSection, type Parsed } from './parse-processes.js';
+import { joinProcSockets, parseNetNsSection, parseProcNetTcp } from './parse-sockets.js';
+import { sectionLines } from './probe-sections.js';
+import { ProbeReader, type ProbeRecords } from './probe-stream.js';
 
 /** At most this many dropped records are named one by one; the rest are counted. */
 const MAX_NAMED_DROPS = 5;
@@ -34,22 +28,37 @@ class DropWarnings {
 }
 
 /**
- * Turns the probe's output into what the host looks like (pure). Only a missing header,
- * end marker or meta section fails the host; an unreadable record is dropped with a warning.
+ * Turns the probe's whole output into what the host looks like (pure). observeHost feeds
+ * a ProbeReader chunk by chunk instead and calls observationOf.
  */
 export function parseProbeOutput(text: string, host: HostSpec): HostObservation {
-  const probe = splitProbeSections(text, host.name);
-  const section = (name: string): string => requireSection(probe, name, host.name);
+  const reader = new ProbeReader(host.name);
+  reader.push(text);
+  return observationOf(reader.finish(), host);
+}
+
+/**
+ * What the host looks like from its parsed probe records (pure). Only a missing header,
+ * end marker or meta section fails the host; an unreadable record is dropped with a warning.
+ */
+export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservation {
+  const section = (name: string): string => {
+    if (!probe.seen.has(name)) throw new InternalError(`${host.name}: probe output has no ${name} section`);
+    return probe.sections.get(name) ?? '';
+  };
   const drops = new DropWarnings(host.name);
   const meta = parseMeta(section('meta'), host.name);
-  const stats = drops.take('stat', parseStatSection(section('stat')));
+  for (const name of ['stat', 'cmdline', 'status']) section(name);
+  const stats = drops.take('stat', probe.stats);
+  const brief = drops.take('ps', probe.brief);
   // The probe itself always runs: no process at all means /proc was not read (no GNU sed -z).
-  if (stats.size === 0) throw new InternalError(`${host.name}: the probe read no process from /proc (it needs GNU sed with -z)`);
+  if (stats.size === 0 && brief.length === 0) throw new InternalError(`${host.name}: the probe read no process from /proc (it needs GNU sed with -z)`);
   const processes = joinProcesses(
     stats,
-    drops.take('cmdline', parseCmdlineSection(section('cmdline'))),
-    drops.take('status', parseStatusSection(section('status'))),
+    drops.take('cmdline', probe.argvs),
+    drops.take('status', probe.statuses),
     parsePasswdSection(probe.sections.get('passwd') ?? ''),
+    brief,
   );
   const listeners = parseListeners(probe, host.name, drops);
   const allFiles = drops.take(
@@ -58,8 +67,9 @@ export function parseProbeOutput(text: string, host: HostSpec): HostObservation 
   );
   const conf = parseIronicConf(probe.sections.get('conf') ?? '');
   const privileged = meta.uid === 0;
+  const foreignNetNs = parseNetNsSection(probe.sections.get('netns') ?? '');
   const classify = (files: readonly HostFile[]): Classification =>
-    classifyConsoles({ processes, listeners, files, privileged, foreignNetNs: parseNetNsSection(probe.sections.get('netns') ?? '') });
+    classifyConsoles({ processes, listeners, files, privileged, foreignNetNs });
   const where = fileScope(host, conf, allFiles, processes, classify);
   const { consoles, orphans, unmanaged } = classify(where.files);
   return {
@@ -137,14 +147,13 @@ function parseMeta(body: string, hostName: string): ProbeMeta {
   return meta;
 }
 
-function parseListeners(probe: ProbeSections, hostName: string, drops: DropWarnings): ListenSocket[] {
-  const ss = probe.sections.get('ss');
-  if (ss !== undefined) return drops.take('ss', parseSsSection(ss));
+function parseListeners(probe: ProbeRecords, hostName: string, drops: DropWarnings): ListenSocket[] {
+  if (probe.listeners !== null) return drops.take(probe.seen.has('listen') ? 'listen' : 'ss', probe.listeners);
   const tcp = probe.sections.get('proc-net-tcp');
-  if (tcp === undefined) throw new InternalError(`${hostName}: probe output has neither an ss nor a proc-net-tcp section`);
+  if (!probe.seen.has('proc-net-tcp')) throw new InternalError(`${hostName}: probe output has neither a listen, an ss nor a proc-net-tcp section`);
   const sockets = [
-    ...drops.take('proc-net-tcp', parseProcNetTcp(tcp, 'ipv4')),
+    ...drops.take('proc-net-tcp', parseProcNetTcp(tcp ?? '', 'ipv4')),
     ...drops.take('proc-net-tcp6', parseProcNetTcp(probe.sections.get('proc-net-tcp6') ?? '', 'ipv6')),
   ];
-  return joinProcSockets(sockets, parseFdSection(probe.sections.get('fd') ?? ''));
+  return joinProcSockets(sockets, probe.fdOwners);
 }

@@ -1,4 +1,4 @@
-import { describeHostText, parseEscapedRecords } from './escaped-records.js';
+import { describeHostText, EscapedRecordReader, unescapeSedLine } from './escaped-records.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-script.js';
 import type { ProcessInfo } from './types.js';
 import { redactArgv } from '../redact-secrets.js';
@@ -25,21 +25,43 @@ export interface Parsed<T> {
   readonly dropped: readonly string[];
 }
 
+/** A section parser fed one line at a time as the probe's output arrives. */
+export interface LineParser<T> {
+  line(line: string): void;
+  result(): Parsed<T>;
+}
+
+/** Feeds a whole section's text to a line parser. */
+export function parseLines<T>(parser: LineParser<T>, body: string): Parsed<T> {
+  for (const line of body.split('\n')) parser.line(line);
+  return parser.result();
+}
+
 /**
  * `sed ... /proc/[0-9]*\/stat`: per process `pid (comm) state ppid ... starttime(22) ...`
  * as one escaped element. comm (at most 15 bytes) may hold spaces, parentheses and
  * newlines, so fields are counted from the last `)`. An unreadable record is dropped.
  */
 export function parseStatSection(body: string): Parsed<Map<number, StatEntry>> {
-  const { records, dropped } = parseEscapedRecords(body, 'stat');
-  const entries = new Map<number, StatEntry>();
-  const bad = [...dropped];
-  for (const { pid, elements } of records.values()) {
-    const entry = statEntry(pid, elements.join('\n'));
-    if (entry === null) bad.push(`/proc/${pid}/stat: ${describeHostText(elements.join('\n'))}`);
-    else entries.set(pid, entry);
-  }
-  return { value: entries, dropped: bad };
+  return parseLines(statParser(), body);
+}
+
+export function statParser(): LineParser<Map<number, StatEntry>> {
+  const reader = new EscapedRecordReader('stat');
+  return {
+    line: (line) => reader.line(line),
+    result: () => {
+      const { records, dropped } = reader.result();
+      const entries = new Map<number, StatEntry>();
+      const bad = [...dropped];
+      for (const { pid, elements } of records.values()) {
+        const entry = statEntry(pid, elements.join('\n'));
+        if (entry === null) bad.push(`/proc/${pid}/stat: ${describeHostText(elements.join('\n'))}`);
+        else entries.set(pid, entry);
+      }
+      return { value: entries, dropped: bad };
+    },
+  };
 }
 
 function statEntry(pid: number, text: string): StatEntry | null {
@@ -58,33 +80,89 @@ function statEntry(pid: number, text: string): StatEntry | null {
  * joinProcesses gives it argv []. Argv comes back redacted: nothing unredacted is kept.
  */
 export function parseCmdlineSection(body: string): Parsed<Map<number, string[]>> {
-  const { records, dropped } = parseEscapedRecords(body, 'cmdline', CMDLINE_MAX_LINE_BYTES);
-  const argvs = new Map<number, string[]>();
-  for (const { pid, elements } of records.values()) argvs.set(pid, redactArgv(elements));
-  return { value: argvs, dropped };
+  return parseLines(cmdlineParser(), body);
+}
+
+export function cmdlineParser(): LineParser<Map<number, string[]>> {
+  const reader = new EscapedRecordReader('cmdline', CMDLINE_MAX_LINE_BYTES);
+  return {
+    line: (line) => reader.line(line),
+    result: () => {
+      const { records, dropped } = reader.result();
+      const argvs = new Map<number, string[]>();
+      for (const { pid, elements } of records.values()) argvs.set(pid, redactArgv(elements));
+      return { value: argvs, dropped };
+    },
+  };
 }
 
 const STATUS_LINE = /^\/proc\/(\d+)\/status:(Uid|NSpid):\s*(.*)$/;
 
 /** `grep -H -E '^(Uid|NSpid):' /proc/[0-9]*\/status`. */
 export function parseStatusSection(body: string): Parsed<Map<number, StatusEntry>> {
+  return parseLines(statusParser(), body);
+}
+
+export function statusParser(): LineParser<Map<number, StatusEntry>> {
   const uids = new Map<number, number>();
   const nsPids = new Map<number, number[]>();
   const dropped: string[] = [];
-  for (const line of sectionLines(body)) {
-    const match = STATUS_LINE.exec(line);
-    if (match === null) {
-      dropped.push(describeHostText(line));
-      continue;
-    }
-    const pid = Number(match[1]);
-    const values = (match[3] as string).split(/\s+/).map(Number);
-    if (match[2] === 'Uid') uids.set(pid, values[0] as number);
-    else nsPids.set(pid, values);
-  }
-  const entries = new Map<number, StatusEntry>();
-  for (const [pid, uid] of uids) entries.set(pid, { uid, nsPids: nsPids.get(pid) ?? [pid] });
-  return { value: entries, dropped };
+  return {
+    line: (line) => {
+      if (line.trim() === '') return;
+      const match = STATUS_LINE.exec(line);
+      if (match === null) {
+        dropped.push(describeHostText(line));
+        return;
+      }
+      const pid = Number(match[1]);
+      const values = (match[3] as string).split(/\s+/).map(Number);
+      if (match[2] === 'Uid') uids.set(pid, values[0] as number);
+      else nsPids.set(pid, values);
+    },
+    result: () => {
+      const entries = new Map<number, StatusEntry>();
+      for (const [pid, uid] of uids) entries.set(pid, { uid, nsPids: nsPids.get(pid) ?? [pid] });
+      return { value: entries, dropped };
+    },
+  };
+}
+
+const BRIEF_LINE = /^(\d+) (\d+) ([A-Za-z]) (\d+)(?: (.*)\$)?$/;
+
+/**
+ * The probe's `ps` section (format 3): `pid ppid state starttime argv0$` for every process
+ * that is not console-like, argv0 escaped like a cmdline element; no argv0 (a kernel
+ * thread) ends the line after starttime. Uid, NSpid and the rest of argv were not sent:
+ * see ProcessInfo.brief.
+ */
+export function briefProcessParser(): LineParser<ProcessInfo[]> {
+  const processes: ProcessInfo[] = [];
+  const dropped: string[] = [];
+  return {
+    line: (line) => {
+      if (line === '') return;
+      const match = BRIEF_LINE.exec(line);
+      if (match === null) {
+        dropped.push(describeHostText(line));
+        return;
+      }
+      const pid = Number(match[1]);
+      const argv0 = match[5];
+      processes.push({
+        pid,
+        ppid: Number(match[2]),
+        uid: -1,
+        user: '?',
+        state: match[3] as string,
+        startTicks: Number(match[4]),
+        argv: argv0 === undefined ? [] : redactArgv([unescapeSedLine(argv0)]),
+        nsPids: [pid],
+        brief: true,
+      });
+    },
+    result: () => ({ value: processes, dropped }),
+  };
 }
 
 /** `name:uid` lines from getent passwd or /etc/passwd. */
@@ -104,13 +182,15 @@ export function parsePasswdSection(body: string): Map<number, string> {
  * status), so a process can be in one and gone from the next: only processes in stat and
  * status are kept (one missing from status had exited; one only in a later read started
  * meanwhile). One in both but without a cmdline record has an empty cmdline (a kernel
- * thread or a zombie, which pid files still name) and gets argv [].
+ * thread or a zombie, which pid files still name) and gets argv []. Processes the probe
+ * sent in brief (format 3's `ps` section) are added as they are.
  */
 export function joinProcesses(
   stats: ReadonlyMap<number, StatEntry>,
   argvs: ReadonlyMap<number, readonly string[]>,
   statuses: ReadonlyMap<number, StatusEntry>,
   users: ReadonlyMap<number, string>,
+  brief: readonly ProcessInfo[] = [],
 ): ProcessInfo[] {
   const processes: ProcessInfo[] = [];
   for (const stat of stats.values()) {
@@ -125,5 +205,7 @@ export function joinProcesses(
       nsPids: status.nsPids,
     });
   }
+  const whole = new Set(processes.map((p) => p.pid));
+  for (const process of brief) if (!whole.has(process.pid)) processes.push(process);
   return processes.sort((a, b) => a.pid - b.pid);
 }

@@ -1,26 +1,51 @@
 import { describeHostText } from './escaped-records.js';
-import type { Parsed } from './parse-processes.js';
+import { parseLines, type LineParser, type Parsed } from './parse-processes.js';
 import type { ListenSocket } from './types.js';
 import { sectionLines } from './probe-sections.js';
 
 /** `ss -tlnp`: `LISTEN 0 5 127.0.0.1:23000 0.0.0.0:* users:(("socat",pid=1,fd=5))`. */
 export function parseSsSection(body: string): Parsed<ListenSocket[]> {
+  return parseLines(ssParser(), body);
+}
+
+export function ssParser(): LineParser<ListenSocket[]> {
   const sockets: ListenSocket[] = [];
   const dropped: string[] = [];
-  for (const line of sectionLines(body)) {
-    if (/^(State|Netid)\s/.test(line)) continue;
-    const fields = line.trim().split(/\s+/);
-    const local = fields[3];
-    const parsed = local === undefined ? null : splitHostPort(local);
-    // A process name may hold a newline: its second half is no socket line.
-    if (fields[0] !== 'LISTEN' || parsed === null) {
-      dropped.push(describeHostText(line));
-      continue;
-    }
-    const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-    sockets.push({ ...parsed, pids: [...new Set(pids)] });
-  }
-  return { value: sockets, dropped };
+  return {
+    line: (line) => {
+      if (line.trim() === '' || /^(State|Netid)\s/.test(line)) return;
+      const fields = line.trim().split(/\s+/);
+      const local = fields[3];
+      const parsed = local === undefined ? null : splitHostPort(local);
+      // A process name may hold a newline: its second half is no socket line.
+      if (fields[0] !== 'LISTEN' || parsed === null) {
+        dropped.push(describeHostText(line));
+        return;
+      }
+      const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+      sockets.push({ ...parsed, pids: [...new Set(pids)] });
+    },
+    result: () => ({ value: sockets, dropped }),
+  };
+}
+
+/** The probe's `listen` section (format 3): `address:port pid...`, one listening socket a line. */
+export function listenParser(): LineParser<ListenSocket[]> {
+  const sockets: ListenSocket[] = [];
+  const dropped: string[] = [];
+  return {
+    line: (line) => {
+      if (line === '') return;
+      const [local, ...owners] = line.split(' ');
+      const parsed = local === undefined ? null : splitHostPort(local);
+      if (parsed === null || !owners.every((pid) => /^\d+$/.test(pid))) {
+        dropped.push(describeHostText(line));
+        return;
+      }
+      sockets.push({ ...parsed, pids: [...new Set(owners.map(Number))] });
+    },
+    result: () => ({ value: sockets, dropped }),
+  };
 }
 
 /** `127.0.0.1:22`, `[::1]:22`, `*:22`, `0.0.0.0%lo:53`, old ss's `:::22`. */
@@ -95,21 +120,27 @@ function compressIpv6(groups: string[]): string {
 
 /** `ls -l /proc/[0-9]*\/fd | grep ...`: which pids hold which socket inodes. */
 export function parseFdSection(body: string): Map<string, number[]> {
+  return parseLines(fdParser(), body).value;
+}
+
+export function fdParser(): LineParser<Map<string, number[]>> {
   const owners = new Map<string, number[]>();
   let pid: number | null = null;
-  for (const line of sectionLines(body)) {
-    const dir = /^\/proc\/(\d+)\/fd:$/.exec(line);
-    if (dir !== null) {
-      pid = Number(dir[1]);
-      continue;
-    }
-    const socket = /-> socket:\[(\d+)\]$/.exec(line);
-    if (socket === null || pid === null) continue;
-    const inode = socket[1] as string;
-    const list = owners.get(inode) ?? [];
-    if (!list.includes(pid)) owners.set(inode, [...list, pid]);
-  }
-  return owners;
+  return {
+    line: (line) => {
+      const dir = /^\/proc\/(\d+)\/fd:$/.exec(line);
+      if (dir !== null) {
+        pid = Number(dir[1]);
+        return;
+      }
+      const socket = /-> socket:\[(\d+)\]$/.exec(line);
+      if (socket === null || pid === null) return;
+      const inode = socket[1] as string;
+      const list = owners.get(inode) ?? [];
+      if (!list.includes(pid)) owners.set(inode, [...list, pid]);
+    },
+    result: () => ({ value: owners, dropped: [] }),
+  };
 }
 
 /** Listening sockets from /proc/net and fd links (the way without ss). */

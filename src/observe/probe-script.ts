@@ -1,15 +1,22 @@
 import type { HostSpec } from '../inventory/types.js';
 import { shellQuote } from '../transport/host-command.js';
+import { PROC_SED, SELECT_AWK } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
  * stage needs in sections. The number of processes it forks does not grow with the
- * host's process count: /proc is read with one `sed`, one `grep` and one `ls` over
- * globs. Sections start with `@@cd NONCE NAME@@` on a line of their own; the nonce is
- * fresh per run, so nothing a local user puts in an argv or a file name can forge one.
+ * host's process count: /proc is read with one `sed` and one `awk` (probe-select.ts), and
+ * sockets with one `ss`. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
+ * nonce is fresh per run, so nothing a local user puts in an argv or a file name can forge one.
+ *
+ * Format 3 (issue 12) sends whole records (stat, escaped cmdline, status Uid/NSpid, netns)
+ * only for console-like processes and their descendants, one brief `ps` line (pid, ppid,
+ * state, start time, argv0) for every other process, and every listening socket as one
+ * `address:port pid...` line; what it costs the host and the client no longer grows with
+ * the argv of unrelated processes. The client still decides what is a console.
  *
  * Host text never frames a record either: /proc/PID/stat and /proc/PID/cmdline go
- * through `sed -z -s -n -e 1F -e 'l 0'`, which prints each file's name on a line of its
+ * through `sed -z -s -n` with `F` and `l 0`, which prints each file's name on a line of its
  * own, then each NUL-ended element escaped (`\n`, `\\`, octal) and ended by `$`: no
  * element can look like a file-name line. File names outside `[A-Za-z0-9._-]` are skipped
  * with a warning, and a pid file's content is printed only when it is a number.
@@ -30,7 +37,7 @@ export const CONF_KEYS = ['host', 'tempdir', 'terminal_pid_dir', 'socat_address'
  * many bytes by one `cut` over the whole stream (a cut line lacks its closing `$`). A
  * regex cap inside sed (`.\{4096\}`) cost ~6 ms per process: too slow for 20,000.
  */
-export const CMDLINE_MAX_ELEMENTS = 64;
+export const CMDLINE_MAX_ELEMENTS = 64; // also written out in probe-select.ts (PROC_SED and the re-read)
 export const CMDLINE_MAX_LINE_BYTES = 4096;
 
 export interface ProbeScriptOptions {
@@ -47,8 +54,6 @@ const confFilter = (): string => {
   return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, '"$conf"'].join(' ');
 };
 
-/** `sed -z` script: the file name, then the first elements escaped and ended by `$`. */
-const ESCAPED_RECORDS = `-e '1F' -e '1,${CMDLINE_MAX_ELEMENTS}l 0'`;
 
 /**
  * Reads ironic.conf (filtered) and stats pid/pw files. Runs as `sh -c` on the host, or
@@ -104,9 +109,18 @@ while [ $# -gt 1 ]; do
 done
 exit 0`;
 
+/**
+ * Every listening TCP socket as `address:port pid...` (ss's own address text, then each
+ * owner's pid): port-conflict needs the holder of any port a node expects, which may lie
+ * outside port_range, and that list is only known after the API read. A line of ss that
+ * is not a LISTEN line (the second half of a process name holding a newline) is skipped.
+ */
+const LISTEN_AWK = String.raw`$1 == "LISTEN" { o = $4; r = $0; while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) } print o }
+END { if (NR == 0) print "\n" M " warning@@\nss -tlnp failed" }`;
+
 const SOCKETS_SS = `if command -v ss >/dev/null 2>&1; then
-  sec ss
-  ss -tlnp 2>/dev/null || warn 'ss -tlnp failed'
+  sec listen
+  ss -tlnp 2>/dev/null | awk -v M="$M" ${shellQuote(LISTEN_AWK)}
 else
   warn 'ss missing: used /proc/net/tcp'
   PROC_SOCKETS
@@ -119,13 +133,6 @@ cat /proc/net/tcp6 2>/dev/null
 sec fd
 ls -l /proc/[0-9]*/fd 2>/dev/null | grep -e '^/proc/' -e 'socket:'`;
 
-/**
- * Where console argv points at pid and password files (`-L`, `--background=`, `-f`).
- * The probe stats files there too (one round trip), but the client keeps only those in
- * directories the conductor's own configuration or its consoles name (see file-dirs.ts).
- * Works on the escaped cmdline lines: a directory with any escape or odd byte is left out.
- */
-const ARGV_DIRS = `dirs=$(printf '%s\\n' "$cmdlines" | sed -n -e 's|^-L\\(/.*\\)/[^/]*\\.pid\\$$|\\1|p' -e 's|^--background=\\(/.*\\)/[^/]*\\.pid\\$$|\\1|p' -e 's|.*-f \\(/[^ ]*\\)/[^/ ]*\\.pw .*|\\1|p' | grep -x '/[A-Za-z0-9/._-]*' | sort -u)`;
 
 /** Directories to look in besides ironic.conf's: the defaults and the inventory's overrides. */
 export function probeFileDirs(host: HostSpec): string[] {
@@ -150,29 +157,25 @@ PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"; expor
 M='@@cd ${options.nonce}'
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
 warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
-printf '%s probe 2@@\\n' "$M"
+printf '%s probe 3@@\\n' "$M"
 sec meta
 printf 'boot_id=%s\\n' "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
 printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
 printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 printf 'uid=%s\\n' "$(id -u)"
-sec stat
-sed -z -s -n -e '1F' -e '1l 0' /proc/[0-9]*/stat 2>/dev/null | tr '\\000' '\\n'
-cmdlines=$(sed -z -s -n ${ESCAPED_RECORDS} /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES})
-sec cmdline
-printf '%s\\n' "$cmdlines"
-status=$(grep -H -E '^(Uid|NSpid):' /proc/[0-9]*/status 2>/dev/null)
-sec status
-printf '%s\\n' "$status"
+exec 4>&1
+sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES} | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+exec 4>&-
 ${sockets}
 sec netns
 printf 'self %s\\n' "$(readlink /proc/$$/ns/net 2>/dev/null)"
-ls -l /proc/[0-9]*/ns/net 2>/dev/null | sed -n 's|.* /proc/\\([0-9]*\\)/ns/net -> \\(.*\\)$|\\1 \\2|p'
-uids=$(printf '%s\\n' "$status" | sed -n 's/^[^:]*:Uid:[[:space:]]*\\([0-9][0-9]*\\).*/\\1/p' | sort -un)
+set -- $(printf '%s\\n' "$sel" | sed -n 's|^p \\([0-9][0-9]*\\)$|/proc/\\1/ns/net|p')
+[ $# -gt 0 ] && ls -l "$@" 2>/dev/null | sed -n 's|.* /proc/\\([0-9]*\\)/ns/net -> \\(.*\\)$|\\1 \\2|p'
+uids=$(printf '%s\\n' "$sel" | sed -n 's/^u \\([0-9][0-9]*\\)$/\\1/p' | sort -un)
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | cut -d: -f1,3
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
-${ARGV_DIRS}
+dirs=$(printf '%s\\n' "$sel" | sed -n 's/^d //p' | grep -x '/[A-Za-z0-9/._-]*' | sort -u)
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}

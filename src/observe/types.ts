@@ -18,6 +18,13 @@ export interface ProcessInfo {
   readonly nsPids: readonly number[];
   /** The kernel's command name (/proc/PID/stat field 2); a zombie keeps it but loses its argv. */
   readonly comm?: string;
+  /**
+   * True when the probe sent this process in brief (probe format 3: it is neither
+   * console-like nor a child of one): `argv` is `[argv0]` only (or `[]`), `uid` is -1 and
+   * `user` '?' (unknown), `nsPids` is `[pid]` and `comm` is absent. Enough to name the
+   * holder of a port or the process a pid file now points at; never a kill target.
+   */
+  readonly brief?: true;
 }
 
 /** A listening TCP socket. */

@@ -38,7 +38,8 @@ export class LocalShell implements RemoteShell {
       const timer = setTimeout(() => endGroup('timeout'), timeoutMs);
       const onAbort = (): void => endGroup('cancelled');
       signal?.addEventListener('abort', onAbort, { once: true });
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      const onStdout = options.onStdout;
+      child.stdout.on('data', (chunk: Buffer) => (onStdout === undefined ? out.push(chunk) : onStdout(chunk)));
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', (error) => {
         clearTimeout(timer);

@@ -74,7 +74,8 @@ export class SshShell implements RemoteShell {
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let exit: { code: number | null; signal: string | undefined } | undefined;
-        opened.on('data', (chunk: Buffer) => out.push(chunk));
+        const onStdout = options.onStdout;
+        opened.on('data', (chunk: Buffer) => (onStdout === undefined ? out.push(chunk) : onStdout(chunk)));
         opened.stderr.on('data', (chunk: Buffer) => err.push(chunk));
         opened.on('exit', (code: number | null, signal?: string) => {
           exit = { code, signal: signal ?? undefined };

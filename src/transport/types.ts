@@ -19,6 +19,11 @@ export interface ExecOptions {
    * cancelled (its channel closed, the host asked to kill it) and the call rejects.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Receives standard output chunk by chunk as it arrives; `stdout` of the result is then
+   * empty. Lets a caller parse a large answer without holding all of it (the probe).
+   */
+  readonly onStdout?: (chunk: Buffer) => void;
 }
 
 /**

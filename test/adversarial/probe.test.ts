@@ -30,7 +30,9 @@ const newlineFile = (): string => join(dir, `evil\n${randomUUID()}.pid`);
 let selfForger: ChildProcess;
 let consoleForger: ChildProcess;
 let commForger: ChildProcess;
+let briefCommForger: ChildProcess;
 let bloater: ChildProcess;
+let briefBloater: ChildProcess;
 let fileWithNewline: string;
 
 beforeAll(async () => {
@@ -44,8 +46,12 @@ beforeAll(async () => {
   );
   consoleForger = startSh('exec sh -c "sleep 60; :" "$1" "socat" "-L/tmp/forged.pid"', 'x', `sleep${forgedHeader(daemon.pid)}sleep`);
   // /proc/PID/comm keeps what is written to it until the next exec; `; :` keeps sh from exec'ing sleep.
-  commForger = startSh(`printf 'x)\\n1 (y' > /proc/$$/comm; sleep 60; :`);
-  bloater = startSh('sleep 60; :', 'bloat', ...Array.from({ length: 100 }, (_, i) => `${i}`.padEnd(5000, 'x')));
+  // The probe sends whole records only for console-like processes: a shell whose argv names
+  // ipmitool or socat is one (a session child), so these travel whole; the `brief` twins do not.
+  commForger = startSh(`printf 'x)\\n1 (y' > /proc/$$/comm; sleep 60; : ipmitool`);
+  briefCommForger = startSh(`printf 'x)\\n1 (y' > /proc/$$/comm; sleep 60; :`);
+  bloater = startSh('sleep 60; : socat', 'bloat', ...Array.from({ length: 100 }, (_, i) => `${i}`.padEnd(5000, 'x')));
+  briefBloater = startSh('sleep 60; :', 'bloat', ...Array.from({ length: 100 }, (_, i) => `${i}`.padEnd(5000, 'x')));
   fileWithNewline = newlineFile();
   writeFileSync(fileWithNewline, `${daemon.pid}\n`);
   await new Promise((r) => setTimeout(r, 300));
@@ -77,21 +83,27 @@ describe('probe framing: host text cannot end a record or fake a section', () =>
   });
 
   it('reports no orphan or unmanaged console for the forgers', () => {
-    const forgers = [selfForger.pid, consoleForger.pid, commForger.pid];
+    const forgers = [selfForger.pid, consoleForger.pid, commForger.pid, briefCommForger.pid];
     expect(observation.orphans.flatMap((o) => o.pids).filter((pid) => forgers.includes(pid))).toEqual([]);
     expect(observation.unmanaged.map((u) => u.pid).filter((pid) => forgers.includes(pid))).toEqual([]);
   });
 
   it('caps what one process can send: at most 64 argv elements of 4096 bytes', () => {
     const argv = observation.processes.find((p) => p.pid === bloater.pid)?.argv ?? [];
-    expect(argv.slice(0, 3)).toEqual(['sh', '-c', 'sleep 60; :']);
+    expect(argv.slice(0, 3)).toEqual(['sh', '-c', 'sleep 60; : socat']);
     expect(argv).toHaveLength(64);
     expect(Math.max(...argv.map((a) => a.length))).toBe(4096);
+  });
+
+  it('sends a process that is not console-like as its argv0 only, whatever its argv holds', () => {
+    expect(observation.processes.find((p) => p.pid === briefBloater.pid)).toMatchObject({ argv: ['sh'], brief: true, ppid: process.pid });
   });
 
   it('reads a process name holding a newline and a parenthesis', () => {
     const named = observation.processes.find((p) => p.pid === commForger.pid);
     expect(named).toMatchObject({ comm: 'x)\n1 (y', state: 'S', ppid: process.pid });
+    const brief = observation.processes.find((p) => p.pid === briefCommForger.pid);
+    expect(brief).toMatchObject({ state: 'S', ppid: process.pid, argv: ['sh'], brief: true });
   });
 
   it('skips a pid file whose name holds a newline, with a warning naming it escaped', () => {
