@@ -7,6 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SSH, type HostSpec } from '../../src/inventory/types.js';
 import { observeFleet } from '../../src/observe/observe-fleet.js';
+import { buildProbeCommand } from '../../src/observe/probe-command.js';
+import { ProbeReader, type ProbeRecords } from '../../src/observe/probe-stream.js';
 import type { HostObservation, HostScan } from '../../src/observe/types.js';
 import { createConnector } from '../../src/transport/create-connector.js';
 import type { Connector } from '../../src/transport/types.js';
@@ -44,4 +46,20 @@ export async function scanOk(host: HostSpec, connector: Connector): Promise<Host
   const scan = scans[0] as HostScan;
   if (!scan.ok) throw new Error(`host not scanned: ${scan.errorKind}: ${scan.error}`);
   return scan.observation;
+}
+
+/**
+ * The probe's parsed records of one host, before the observation keeps only what compare
+ * reads again (brief records of unrelated processes included).
+ */
+export async function probeRecords(host: HostSpec, connector: Connector): Promise<ProbeRecords> {
+  const shell = await connector.connect(host);
+  try {
+    const probe = buildProbeCommand(host);
+    const reader = new ProbeReader(host.name);
+    await shell.exec(probe.command, { stdin: probe.stdin, onStdout: (chunk) => reader.push(chunk) });
+    return reader.finish();
+  } finally {
+    shell.close();
+  }
 }

@@ -10,13 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostObservation } from '../../src/observe/types.js';
 import { makeTempDir, startSocatConsole, stopConsole, type StartedConsole } from '../helpers/console-daemons.js';
 import { freePort, startSshd, type SshdHandle } from '../helpers/sshd.js';
-import { scanOk, sshConnector, sshHost } from './probe-ssh-host.js';
+import type { ProbeRecords } from '../../src/observe/probe-stream.js';
+import { probeRecords, scanOk, sshConnector, sshHost } from './probe-ssh-host.js';
 
 let sshd: SshdHandle;
 let dir: string;
 let daemon: StartedConsole;
 const started: ChildProcess[] = [];
 let observation: HostObservation;
+/** What the probe sent, parsed, before the observation dropped unrelated brief records. */
+let records: ProbeRecords;
 
 /** Starts a process as `sh -c SCRIPT ARG0 ARGS...`, tracked by pid for cleanup. */
 function startSh(script: string, ...args: string[]): ChildProcess {
@@ -56,6 +59,7 @@ beforeAll(async () => {
   writeFileSync(fileWithNewline, `${daemon.pid}\n`);
   await new Promise((r) => setTimeout(r, 300));
   observation = await scanOk(sshHost(sshd, { settings: { tempdir: dir } }), sshConnector(sshd, dir));
+  records = await probeRecords(sshHost(sshd, { settings: { tempdir: dir } }), sshConnector(sshd, dir));
 });
 
 afterAll(async () => {
@@ -96,13 +100,13 @@ describe('probe framing: host text cannot end a record or fake a section', () =>
   });
 
   it('sends a process that is not console-like as its argv0 only, whatever its argv holds', () => {
-    expect(observation.processes.find((p) => p.pid === briefBloater.pid)).toMatchObject({ argv: ['sh'], brief: true, ppid: process.pid });
+    expect(records.brief.value.find((p) => p.pid === briefBloater.pid)).toMatchObject({ argv: ['sh'], brief: true, ppid: process.pid });
   });
 
   it('reads a process name holding a newline and a parenthesis', () => {
     const named = observation.processes.find((p) => p.pid === commForger.pid);
     expect(named).toMatchObject({ comm: 'x)\n1 (y', state: 'S', ppid: process.pid });
-    const brief = observation.processes.find((p) => p.pid === briefCommForger.pid);
+    const brief = records.brief.value.find((p) => p.pid === briefCommForger.pid);
     expect(brief).toMatchObject({ state: 'S', ppid: process.pid, argv: ['sh'], brief: true });
   });
 

@@ -421,7 +421,10 @@ def wait_restarted(host, before_file, timeout=180, nothing_mapped_s=12):
         """HOST's daemons, the enabled nodes mapped to HOST, and those still waiting for a new daemon."""
         seen = daemons(host)
         said = log_since_start(host)
-        mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == name]
+        # Ironic's start-up console pass skips self-parented nodes (Debian's 29.0.5-0+deb13u3
+        # makes every PATCHed node its own parent): their old daemons are all there will be.
+        mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == name
+                and n.get('parent_node') != n['uuid']]
         left = [n for n in mine
                 if not any(d['pid'] not in old for d in seen.get(n['uuid'], []))
                 and 'Node %s is locked while trying to start console' % n['uuid'] not in said]
