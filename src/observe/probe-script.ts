@@ -71,7 +71,14 @@ elif [ -e "$conf" ]; then warn "cannot read $conf"
 else warn "$conf not found"; fi
 sec conf
 printf '%s\\n' "$c"
-cdirs=$(printf '%s\\n' "$c" | sed -n -e 's/^tempdir=//p' -e 's/^terminal_pid_dir=//p')
+cdirs=''
+while IFS= read -r d; do
+  case $d in tempdir=*) cdirs="$cdirs
+\${d#tempdir=}" ;; terminal_pid_dir=*) cdirs="$cdirs
+\${d#terminal_pid_dir=}" ;; esac
+done <<EOF
+$c
+EOF
 all=$(printf '%s\\n%s\\n' "$dirs" "$cdirs" | sort -u)
 set --
 while IFS= read -r d; do
@@ -148,7 +155,7 @@ export function buildProbeScript(host: HostSpec, options: ProbeScriptOptions): s
   const sockets = options.sockets === 'proc' ? SOCKETS_PROC : SOCKETS_SS.replace('PROC_SOCKETS', SOCKETS_PROC);
   const filesRunner = host.container
     ? `${host.container.runtime} exec ${shellQuote(host.container.name)} sh -c "$files_script" sh "$M" ${shellQuote(host.ironicConf)} "$dirs" 2>/dev/null || warn ${shellQuote(`${host.container.runtime} exec ${host.container.name} failed`)}`
-    : `sh -c "$files_script" sh "$M" ${shellQuote(host.ironicConf)} "$dirs"`;
+    : `(set -- "$M" ${shellQuote(host.ironicConf)} "$dirs"; eval "$files_script")`;
   // The whole script is one compound command: the shell reads all of it before running
   // any, so nothing it runs can swallow the rest of stdin.
   return `{
@@ -159,23 +166,47 @@ sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
 warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
 printf '%s probe 3@@\\n' "$M"
 sec meta
-printf 'boot_id=%s\\n' "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
+v=''; { IFS= read -r v || :; } 2>/dev/null </proc/sys/kernel/random/boot_id
+printf 'boot_id=%s\\n' "$v"
 printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
 printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-printf 'uid=%s\\n' "$(id -u)"
+v=''; while read -r k _ e _; do [ "$k" = Uid: ] && { v=$e; break; }; done 2>/dev/null </proc/self/status
+printf 'uid=%s\\n' "$v"
 exec 4>&1
-sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | cut -b 1-${CMDLINE_MAX_LINE_BYTES} | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 exec 4>&-
 ${sockets}
 sec netns
-printf 'self %s\\n' "$(readlink /proc/$$/ns/net 2>/dev/null)"
-set -- $(printf '%s\\n' "$sel" | sed -n 's|^p \\([0-9][0-9]*\\)$|/proc/\\1/ns/net|p')
-[ $# -gt 0 ] && ls -l "$@" 2>/dev/null | sed -n 's|.* /proc/\\([0-9]*\\)/ns/net -> \\(.*\\)$|\\1 \\2|p'
-uids=$(printf '%s\\n' "$sel" | sed -n 's/^u \\([0-9][0-9]*\\)$/\\1/p' | sort -un)
+set -- /proc/$$/ns/net
+uids='' dirs='' me=''
+while IFS= read -r l; do
+  v=\${l#? }
+  case $l in
+    'p '*) case $v in ''|*[!0-9]*) ;; "$$") me=1 ;; *) set -- "$@" /proc/$v/ns/net ;; esac ;;
+    'u '*) case $v in ''|*[!0-9]*) ;; *) case " $uids " in *" $v "*) ;; *) uids="$uids $v" ;; esac ;; esac ;;
+    'd /'*) case $v in *[!A-Za-z0-9/._-]*) ;; *) dirs="$dirs
+$v" ;; esac ;;
+  esac
+done <<EOF
+$sel
+EOF
+v=''
+while IFS= read -r l; do
+  case $l in *' /proc/'*) ;; *) continue ;; esac
+  l=\${l##* /proc/}
+  case $l in [0-9]*'/ns/net -> '*) ;; *) continue ;; esac
+  p=\${l%%/*}
+  case $p in *[!0-9]*) continue ;; esac
+  l=\${l#*/ns/net -> }
+  if [ "$p" = "$$" ]; then v=$l; [ -n "$me" ] && printf '%s %s\\n' "$p" "$l"
+  else printf '%s %s\\n' "$p" "$l"; fi
+done <<EOF
+$(ls -l "$@" 2>/dev/null)
+EOF
+printf 'self %s\\n' "$v"
 sec passwd
-if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | cut -d: -f1,3
+if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
-dirs=$(printf '%s\\n' "$sel" | sed -n 's/^d //p' | grep -x '/[A-Za-z0-9/._-]*' | sort -u)
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}

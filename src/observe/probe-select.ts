@@ -131,14 +131,16 @@ function reread(   cmd, l, p, n) {
   cmd = "sed -z -s -n -e 1F -e \"1,64l 0\""
   for (p in again) { cmd = cmd " /proc/" p "/cmdline"; n++ }
   if (!n) return
-  cmd = cmd " 2>/dev/null | tr \"\\000\" \"\\n\" | cut -b 1-" CUT
+  cmd = cmd " 2>/dev/null | tr \"\\000\" \"\\n\""
   p = ""
   while ((cmd | getline l) > 0) {
+    if (length(l) > CUT) l = substr(l, 1, CUT)
     if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { p = substr(l, 7, length(l) - 14); full[p] = ""; continue }
     if (p != "") full[p] = (full[p] == "" ? l : full[p] "\n" l)
   }
   close(cmd)
 }
+length($0) > CUT { $0 = substr($0, 1, CUT) }
 /^\/proc\/[0-9]+\/stat$/ { endcmd(); sp = substr($0, 7, length($0) - 11); next }
 /^\/proc\/[0-9]+\/cmdline$/ { endcmd(); sp = ""; cp = substr($0, 7, length($0) - 14); k = 0; buf = ""; first = ""; second = ""; next }
 sp != "" { statline(sp, $0); sp = ""; next }
