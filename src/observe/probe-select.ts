@@ -96,6 +96,12 @@ export const SELECT_AWK = String.raw`
 BEGIN {
   split("socat socat1 shellinaboxd ipmitool", x, " "); for (i in x) D[x[i]] = 1
   split("sh bash dash", x, " "); for (i in x) SH[x[i]] = 1
+  for (i = 1; i < 256; i++) E[sprintf("%c", i)] = sprintf("\\%03o", i)
+  E["\\"] = "\\\\"; E[sprintf("%c", 7)] = "\\a"; E[sprintf("%c", 8)] = "\\b"; E[sprintf("%c", 12)] = "\\f"
+  E["\n"] = "\\n"; E[sprintf("%c", 13)] = "\\r"; E["\t"] = "\\t"; E[sprintf("%c", 11)] = "\\v"
+  Z = sprintf("%c", 0); RS = Z; self = "/proc/self/cmdline"
+  if ((getline NUL < self) > 0 && (getline NUL < self) > 0 && NUL == "-v") NUL = 1; else NUL = 0
+  close(self); RS = "\n"
 }
 function base(e,   b) { b = e; sub(/\$$/, "", b); sub(/.*\//, "", b); return b }
 function statline(p, l,   o, n, f, c) {
@@ -127,7 +133,29 @@ function endcmd(   b) {
   else a0[cp] = first
   cp = ""
 }
-function reread(   cmd, l, p, n) {
+function esc(l,   o, s, c, i) {
+  if (length(l) > CUT) l = substr(l, 1, CUT)
+  o = ""
+  for (i = 1; i <= length(l) && length(o) < CUT; i += 256) {
+    s = substr(l, i, 256); c = ""
+    while (match(s, /[^ -~]|\\/)) { c = c substr(s, 1, RSTART - 1) E[substr(s, RSTART, 1)]; s = substr(s, RSTART + 1) }
+    o = o c s
+  }
+  o = o "$"
+  return length(o) > CUT ? substr(o, 1, CUT) : o
+}
+function reread(   f, l, p, n, v) {
+  if (!NUL) { sedreread(); return }
+  RS = Z
+  for (p in again) {
+    f = "/proc/" p "/cmdline"; n = 0; v = ""
+    while (n < 64 && (getline l < f) > 0) v = (n++ ? v "\n" : "") esc(l)
+    close(f)
+    if (n) full[p] = v
+  }
+  RS = "\n"
+}
+function sedreread(   cmd, l, p, n) {
   cmd = "sed -z -s -n -e 1F -e \"1,64l 0\""
   for (p in again) { cmd = cmd " /proc/" p "/cmdline"; n++ }
   if (!n) return
