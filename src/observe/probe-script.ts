@@ -64,7 +64,12 @@ const confFilter = (): string => {
 const FILES_SCRIPT = `M=$1; conf=$2; dirs=$3
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
 warn() { printf '\\n%s warning@@\\n%s\\n' "$M" "$1"; }
-safe() { printf '%s' "$1" | head -c 200 | tr -c 'A-Za-z0-9/._-' '?'; }
+safe() { LC_ALL=C; s=$1 o='' n=0
+  while [ -n "$s" ] && [ $n -lt 200 ]; do
+    r=\${s#?}; c=\${s%"$r"}; s=$r; n=$((n + 1))
+    case $c in [A-Za-z0-9/._-]) o=$o$c ;; *) o="$o?" ;; esac
+  done
+  printf '%s' "$o"; }
 c=''
 if [ -r "$conf" ]; then c=$(${confFilter()})
 elif [ -e "$conf" ]; then warn "cannot read $conf"
@@ -173,7 +178,7 @@ printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 v=''; while read -r k _ e _; do [ "$k" = Uid: ] && { v=$e; break; }; done 2>/dev/null </proc/self/status
 printf 'uid=%s\\n' "$v"
 exec 4>&1
-sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\000' '\\n' | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 exec 4>&-
 ${sockets}
 sec netns

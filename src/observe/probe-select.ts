@@ -101,7 +101,13 @@ BEGIN {
   E["\n"] = "\\n"; E[sprintf("%c", 13)] = "\\r"; E["\t"] = "\\t"; E[sprintf("%c", 11)] = "\\v"
   Z = sprintf("%c", 0); RS = Z; self = "/proc/self/cmdline"
   if ((getline NUL < self) > 0 && (getline NUL < self) > 0 && NUL == "-v") NUL = 1; else NUL = 0
-  close(self); RS = "\n"
+  close(self)
+  if (NUL) RS = Z
+  else {
+    RS = "\n"; self = "tr \"\\000\" \"\\n\""
+    while ((self | getline l) > 0) rec(l)
+    close(self)
+  }
 }
 function base(e,   b) { b = e; sub(/\$$/, "", b); sub(/.*\//, "", b); return b }
 function statline(p, l,   o, n, f, c) {
@@ -168,15 +174,17 @@ function sedreread(   cmd, l, p, n) {
   }
   close(cmd)
 }
-length($0) > CUT { $0 = substr($0, 1, CUT) }
-/^\/proc\/[0-9]+\/stat$/ { endcmd(); sp = substr($0, 7, length($0) - 11); next }
-/^\/proc\/[0-9]+\/cmdline$/ { endcmd(); sp = ""; cp = substr($0, 7, length($0) - 14); k = 0; buf = ""; first = ""; second = ""; next }
-sp != "" { statline(sp, $0); sp = ""; next }
-cp != "" {
+function rec(l) {
+  if (length(l) > CUT) l = substr(l, 1, CUT)
+  if (l ~ /^\/proc\/[0-9]+\/stat$/) { endcmd(); sp = substr(l, 7, length(l) - 11); return }
+  if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { endcmd(); sp = ""; cp = substr(l, 7, length(l) - 14); k = 0; buf = ""; first = ""; second = ""; return }
+  if (sp != "") { statline(sp, l); sp = ""; return }
+  if (cp == "") return
   k++
-  if (k == 1) first = $0; else if (k == 2) second = $0
-  buf = (k == 1 ? $0 : buf "\n" $0)
+  if (k == 1) first = l; else if (k == 2) second = l
+  buf = (k == 1 ? l : buf "\n" l)
 }
+{ rec($0) }
 END {
   endcmd()
   for (p in statl) {
