@@ -6,7 +6,11 @@ import { PROC_SED, SELECT_AWK } from './probe-select.js';
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
  * stage needs in sections. The number of processes it forks does not grow with the
  * host's process count: /proc is read with one `sed` and one `awk` (probe-select.ts), and
- * sockets with one `ss`. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
+ * sockets with one `ss`, whose output goes through that same awk. Issue 12 (server CPU):
+ * every program start costs the host ~10 ms of CPU, so the probe starts about ten, however
+ * many processes the host runs (sh, getconf, date, sed, awk, ss, ls, getent, and in FILES
+ * sed, sort, stat): boot_id, the uid and the netns/passwd/dirs lists are read or reshaped
+ * with the shell's own `read`, `case` and parameter expansion. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
  * nonce is fresh per run, so nothing a local user puts in an argv or a file name can forge one.
  *
  * Format 3 (issue 12) sends whole records (stat, escaped cmdline, status Uid/NSpid, netns)
@@ -34,8 +38,8 @@ export const CONF_KEYS = ['host', 'tempdir', 'terminal_pid_dir', 'socat_address'
 
 /**
  * What one process's cmdline may send: this many elements, each escaped line cut to this
- * many bytes by one `cut` over the whole stream (a cut line lacks its closing `$`). A
- * regex cap inside sed (`.\{4096\}`) cost ~6 ms per process: too slow for 20,000.
+ * many bytes by the select awk (`substr`, as `cut -b` did; a cut line lacks its closing
+ * `$`). A regex cap inside sed (`.\{4096\}`) cost ~6 ms per process: too slow for 20,000.
  */
 export const CMDLINE_MAX_ELEMENTS = 64; // also written out in probe-select.ts (PROC_SED and the re-read)
 export const CMDLINE_MAX_LINE_BYTES = 4096;
@@ -56,8 +60,8 @@ const confFilter = (): string => {
 
 
 /**
- * Reads ironic.conf (filtered) and stats pid/pw files. Runs as `sh -c` on the host, or
- * inside the conductor's container. Arguments: marker, conf path, directories (one a line).
+ * Reads ironic.conf (filtered) and stats pid/pw files. Runs in a subshell of the probe
+ * (`eval`, no new program) on the host, or as `sh -c` inside the conductor's container. Arguments: marker, conf path, directories (one a line).
  * `stat` without -L: a symlink is reported as one (type in `%f`), never followed. A pid
  * file is read (with the shell's `read`) only when it is a regular file of at most 64 bytes.
  */
@@ -121,23 +125,6 @@ while [ $# -gt 1 ]; do
 done
 exit 0`;
 
-/**
- * Every listening TCP socket as `address:port pid...` (ss's own address text, then each
- * owner's pid): port-conflict needs the holder of any port a node expects, which may lie
- * outside port_range, and that list is only known after the API read. A line of ss that
- * is not a LISTEN line (the second half of a process name holding a newline) is skipped.
- */
-const LISTEN_AWK = String.raw`$1 == "LISTEN" { o = $4; r = $0; while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) } print o }
-END { if (NR == 0) print "\n" M " warning@@\nss -tlnp failed" }`;
-
-const SOCKETS_SS = `if command -v ss >/dev/null 2>&1; then
-  sec listen
-  ss -tlnp 2>/dev/null | awk -v M="$M" ${shellQuote(LISTEN_AWK)}
-else
-  warn 'ss missing: used /proc/net/tcp'
-  PROC_SOCKETS
-fi`;
-
 const SOCKETS_PROC = `sec proc-net-tcp
 cat /proc/net/tcp 2>/dev/null
 sec proc-net-tcp6
@@ -157,7 +144,7 @@ export function probeFileDirs(host: HostSpec): string[] {
 /** The probe script for one host (pure). */
 export function buildProbeScript(host: HostSpec, options: ProbeScriptOptions): string {
   if (!/^[A-Za-z0-9]+$/.test(options.nonce)) throw new Error('probe nonce must be alphanumeric');
-  const sockets = options.sockets === 'proc' ? SOCKETS_PROC : SOCKETS_SS.replace('PROC_SOCKETS', SOCKETS_PROC);
+  const sockets = options.sockets === 'proc' ? SOCKETS_PROC : `[ $L = 1 ] || {\nwarn 'ss missing: used /proc/net/tcp'\n${SOCKETS_PROC}\n}`;
   const filesRunner = host.container
     ? `${host.container.runtime} exec ${shellQuote(host.container.name)} sh -c "$files_script" sh "$M" ${shellQuote(host.ironicConf)} "$dirs" 2>/dev/null || warn ${shellQuote(`${host.container.runtime} exec ${host.container.name} failed`)}`
     : `(set -- "$M" ${shellQuote(host.ironicConf)} "$dirs"; eval "$files_script")`;
@@ -178,7 +165,8 @@ printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 v=''; while read -r k _ e _; do [ "$k" = Uid: ] && { v=$e; break; }; done 2>/dev/null </proc/self/status
 printf 'uid=%s\\n' "$v"
 exec 4>&1
-sel=$(sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+L=0
+${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 exec 4>&-
 ${sockets}
 sec netns

@@ -80,8 +80,15 @@ x
  *   socat's EXEC may run a wrapper; a kill takes the whole tree), found from stat's ppid;
  * - a process whose stat line does not parse (the client drops it with a warning).
  *
- * The whole argv of shells and descendants is read again at the end by one more sed over
- * just their cmdline files (`cmd | getline`: no fork per process). Every other process is
+ * It reads sed's NUL-ended records itself (RS NUL; awks that cannot, found by reading
+ * their own /proc/self/cmdline in BEGIN, get them through `tr` as lines). The whole argv of
+ * shells and descendants is read again at the end from just their cmdline files, by awk
+ * itself (escaped as `sed l 0` does, each element cut to CUT bytes) or, when RS cannot be
+ * NUL, by one more sed (`cmd | getline`): no program start per process. After the sed
+ * stream, a line `M ss` and then `ss -tlnp`'s output (when L=1): printed at the end as the
+ * `listen` section, each LISTEN line as `address:port pid...` (ss's address text, then
+ * each owner's pid; a line that is not a LISTEN line, the second half of a process name
+ * holding a newline, is skipped), or a warning when ss printed nothing. Every other process is
  * one `ps` line: `pid ppid state starttime argv0$`, argv0 still escaped and ended by `$`
  * (no argv0: the line ends after starttime). For the whole records it prints the stat and
  * cmdline records unchanged and their status Uid/NSpid lines (read with getline). On
@@ -174,7 +181,21 @@ function sedreread(   cmd, l, p, n) {
   }
   close(cmd)
 }
+function listen(l,   n, i, w, o, r, c) {
+  n = split(l, w, "\n")
+  for (i = 1; i <= n; i++) {
+    if (w[i] == "") continue
+    lines++
+    split(w[i], c, " ")
+    if (c[1] != "LISTEN") continue
+    o = c[4]; r = w[i]
+    while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) }
+    held = held o "\n"
+  }
+}
 function rec(l) {
+  if (SS) { listen(l); return }
+  if (l == M " ss") { SS = 1; return }
   if (length(l) > CUT) l = substr(l, 1, CUT)
   if (l ~ /^\/proc\/[0-9]+\/stat$/) { endcmd(); sp = substr(l, 7, length(l) - 11); return }
   if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { endcmd(); sp = ""; cp = substr(l, 7, length(l) - 14); k = 0; buf = ""; first = ""; second = ""; return }
@@ -216,6 +237,10 @@ END {
     }
     close(f)
     print "p " p > "/dev/stderr"
+  }
+  if (L == 1) {
+    printf "\n%s listen@@\n%s", M, held
+    if (!lines) print "\n" M " warning@@\nss -tlnp failed"
   }
 }
 `;
