@@ -70,12 +70,15 @@ describe('reading every node, children included', () => {
   });
 });
 
-describe("captured from Debian trixie's Ironic 29.0.5-0+deb13u3 (the e2e lab)", () => {
-  const captured = fixture<{ nodes: Record<string, unknown>[] }>('releases/29.0.5-deb13u3/nodes-detail-include-children-limit-2.json').nodes;
+describe.each([
+  ["Debian trixie's Ironic 29.0.5-0+deb13u3", 'releases/29.0.5-deb13u3'],
+  ["Debian forky's Ironic 35.0.1-10", 'releases/35.0.1-forky'],
+])('captured from %s (the e2e lab)', (_name, dir) => {
+  const captured = fixture<{ nodes: Record<string, unknown>[] }>(`${dir}/nodes-detail-include-children-limit-2.json`).nodes;
 
   it('its PATCHed nodes are their own parents, hidden from the plain list, and read with every field', async () => {
-    expect(fixture<{ nodes: unknown[] }>('releases/29.0.5-deb13u3/nodes-detail-hidden.json').nodes).toEqual([]);
-    const server = await ironic({ root: fixture('releases/29.0.5-deb13u3/root.json'), nodes: captured });
+    expect(fixture<{ nodes: unknown[] }>(`${dir}/nodes-detail-hidden.json`).nodes).toEqual([]);
+    const server = await ironic({ root: fixture(`${dir}/root.json`), nodes: captured });
     const state = await testClient(cloudConfig({ endpoint: server.url })).readDesiredState();
     expect(state.nodes).toHaveLength(captured.length);
     for (const node of state.nodes) {
