@@ -72,7 +72,6 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     classifyConsoles({ processes, listeners, files, privileged, foreignNetNs });
   const where = fileScope(host, conf, allFiles, processes, classify);
   const { consoles, orphans, unmanaged } = classify(where.files);
-  const kept = keptProcesses(processes, listeners, allFiles);
   return {
     host: host.name,
     conductorName: host.conductorName ?? host.settings.host ?? conf.host ?? host.name,
@@ -80,7 +79,7 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     clockTicks: meta.clockTicks,
     observedAt: meta.observedAt,
     settings: effectiveSettings(conf, host),
-    processes: kept,
+    processes,
     listeners,
     files: where.files,
     fileDirs: where.fileDirs,
@@ -157,38 +156,4 @@ function parseListeners(probe: ProbeRecords, hostName: string, drops: DropWarnin
     ...drops.take('proc-net-tcp6', parseProcNetTcp(probe.sections.get('proc-net-tcp6') ?? '', 'ipv6')),
   ];
   return joinProcSockets(sockets, probe.fdOwners);
-}
-
-/** Lowest pids kept of the brief processes: what host-alias detection compares. */
-export const KEPT_LOWEST_PIDS = 16;
-
-/**
- * What a host's observation keeps of its processes once the consoles are classified, so
- * that memory does not grow with what else runs on a converged controller (issue 12):
- * every whole record (console-like processes, their sessions and the conductor), the
- * parents of those, every process a listening socket or a pid file names (port-conflict
- * holders, stale pid files naming another program), and the lowest pids (init and early
- * daemons: two inventory names for one machine are recognised by them, same-machine.ts).
- * The rest were sent in brief and nothing reads them again.
- */
-export function keptProcesses(
-  processes: readonly ProcessInfo[],
-  listeners: readonly ListenSocket[],
-  files: readonly HostFile[],
-): ProcessInfo[] {
-  if (!processes.some((p) => p.brief)) return [...processes];
-  const named = new Set<number>();
-  for (const listener of listeners) for (const pid of listener.pids) named.add(pid);
-  for (const file of files) if (file.pid !== null) named.add(file.pid);
-  for (const p of processes) if (!p.brief) named.add(p.ppid);
-  const lowest = new Set(
-    processes
-      .filter((p) => p.brief)
-      .map((p) => p.pid)
-      .sort((a, b) => a - b)
-      .slice(0, KEPT_LOWEST_PIDS),
-  );
-  return processes.filter(
-    (p) => !p.brief || named.has(p.pid) || named.has(p.nsPids[p.nsPids.length - 1] ?? p.pid) || lowest.has(p.pid),
-  );
 }

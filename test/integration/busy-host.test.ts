@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFleet } from '../../src/compare/compare-fleet.js';
 import { FINDING_KINDS, type Finding } from '../../src/compare/types.js';
 import { observeFleet } from '../../src/observe/observe-fleet.js';
-import { KEPT_LOWEST_PIDS } from '../../src/observe/parse-probe-output.js';
 import type { HostObservation, HostScan } from '../../src/observe/types.js';
 import { shellQuote } from '../../src/transport/host-command.js';
 import { buildConductor, buildDesired, buildNode } from '../helpers/builders.js';
@@ -131,13 +130,9 @@ afterAll(async () => {
 const kindsOf = (list: readonly Finding[]): string[] => list.map((f) => `${f.kind}:${f.nodeUuid ?? f.host ?? 'fleet'}`);
 
 describe('a busy conductor: 2,000 unrelated processes with long argv, 500 listening sockets', () => {
-  it('was busy, the probe sent the unrelated processes in brief, and the scan kept only those it reads again', () => {
-    // Of 2,000 brief workers the observation keeps the lowest pids (host-alias detection)
-    // and those a socket or pid file names, such as the worker the stale pid file names.
+  it('was busy, and the probe sent the unrelated processes in brief', () => {
     const brief = busy.processes.filter((p) => p.brief === true);
-    expect(brief.length).toBeGreaterThan(0);
-    expect(brief.length).toBeLessThanOrEqual(KEPT_LOWEST_PIDS + 10);
-    expect(busy.processes.length).toBeLessThan(WORKERS / 10);
+    expect(brief.length).toBeGreaterThanOrEqual(WORKERS);
     expect(busy.processes.find((p) => p.pid === workerPid)).toMatchObject({ argv: ['perl'], brief: true });
     expect(busy.listeners.length).toBeGreaterThan(SOCKETS);
     expect(busy.listeners.filter((l) => l.pids.includes(listenerPid))).toHaveLength(SOCKETS + 1);
