@@ -81,7 +81,10 @@ afterAll(async () => {
 
 describe('the probe sends whole records only for console-like processes', () => {
   it("sends Ironic 32.0+'s titled conductor processes whole: the conductor's user comes from them", () => {
-    const titled = observation.processes.filter((p) => p.argv[0] === MASTER_TITLE || p.argv[0] === WORKER_TITLE);
+    // Ours only: runuser starts each titled process as its child.
+    const titled = observation.processes.filter(
+      (p) => (p.argv[0] === MASTER_TITLE || p.argv[0] === WORKER_TITLE) && (p.ppid === master.pid || p.ppid === worker.pid),
+    );
     expect(titled.map((p) => p.brief ?? false)).toEqual([false, false]);
     expect(titled.map((p) => p.user)).toEqual(['ironic', 'ironic']);
     // Judged on these two alone: other conductors may run on this machine (the e2e lab's).
