@@ -144,6 +144,19 @@ export function childPids(pid: number): number[] {
   return out.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
 }
 
+/** SIGKILLs each pid and every descendant, children first; pids already gone are skipped. */
+export function killTrees(pids: readonly (number | undefined)[]): void {
+  const tree = pids.filter((pid): pid is number => pid !== undefined);
+  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
+  for (const pid of tree.reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
 export function isAlive(pid: number): boolean {
   if (!existsSync(`/proc/${pid}`)) return false;
   try {

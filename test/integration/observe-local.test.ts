@@ -13,6 +13,7 @@ import type { Connector, ExecOptions, ExecResult, RemoteShell } from '../../src/
 import { buildHostSpec } from '../helpers/builders.js';
 import {
   childPids,
+  killTrees,
   connectClient,
   makeTempDir,
   startShellinaboxConsole,
@@ -86,15 +87,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   clients.forEach((c) => c.destroy());
-  const tree = [...started.map((c) => c.pid), ...extraPids, ...(unrelated?.pid !== undefined ? [unrelated.pid] : [])];
-  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
-  for (const pid of tree.reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  killTrees([...started.map((c) => c.pid), ...extraPids, unrelated?.pid]);
   rmSync(dir, { recursive: true, force: true });
 });
 

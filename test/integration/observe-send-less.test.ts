@@ -16,7 +16,7 @@ import type { HostObservation } from '../../src/observe/types.js';
 import { LocalShell } from '../../src/transport/local-shell.js';
 import type { ExecOptions, ExecResult, RemoteShell } from '../../src/transport/types.js';
 import { buildHostSpec } from '../helpers/builders.js';
-import { childPids, connectClient, makeTempDir, startSocatConsole, waitForListen, type StartedConsole } from '../helpers/console-daemons.js';
+import { childPids, connectClient, makeTempDir, startSocatConsole, waitForListen, type StartedConsole, killTrees } from '../helpers/console-daemons.js';
 import { freePort } from '../helpers/sshd.js';
 
 const dir = makeTempDir('cd-send-less-');
@@ -67,15 +67,7 @@ beforeAll(async () => {
 afterAll(async () => {
   clients.forEach((c) => c.destroy());
   await new Promise((resolve) => server?.close(resolve));
-  const tree = [consoleDaemon?.pid, wrapper?.pid, bloat?.pid, master?.pid, worker?.pid].filter((pid): pid is number => pid !== undefined);
-  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
-  for (const pid of tree.reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  killTrees([consoleDaemon?.pid, wrapper?.pid, bloat?.pid, master?.pid, worker?.pid]);
   rmSync(dir, { recursive: true, force: true });
 });
 

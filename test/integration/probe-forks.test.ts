@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProbeScript } from '../../src/observe/probe-script.js';
 import { buildHostSpec } from '../helpers/builders.js';
-import { childPids, connectClient, makeTempDir, startSocatConsole, type StartedConsole } from '../helpers/console-daemons.js';
+import { childPids, connectClient, makeTempDir, startSocatConsole, type StartedConsole, killTrees } from '../helpers/console-daemons.js';
 
 /**
  * Issue 12 (server CPU): each program the probe starts costs the host ~10 ms of CPU, so the
@@ -38,15 +38,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   client?.destroy();
-  const tree = [socat?.pid, shell?.pid].filter((pid): pid is number => pid !== undefined);
-  for (let i = 0; i < tree.length; i++) tree.push(...childPids(tree[i]!));
-  for (const pid of tree.reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  killTrees([socat?.pid, shell?.pid]);
   rmSync(dir, { recursive: true, force: true });
 });
 
