@@ -4,7 +4,6 @@
  * PID namespace), go through the whole pipeline (observe → compare → plan → apply) and must
  * all be killed; a kill whose process carries a forged or unrecognised argv kills nothing.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { observeHost } from '../../src/observe/observe-host.js';
 import { DEFAULT_POLICY, planFixes } from '../../src/plan/plan-fixes.js';
 import type { KillAction, Plan } from '../../src/plan/types.js';
 import type { RemoteShell } from '../../src/transport/types.js';
+import { loadReleases, type ReleaseConsole } from '../helpers/release-argv.js';
 import { buildConductor, buildDesired, buildNode } from '../helpers/builders.js';
 import { connectClient, shellinaboxConsoleArgv, socatConsoleArgv } from '../helpers/console-daemons.js';
 import { startNamespacedHost, type NamespacedHost } from '../helpers/namespaced-host.js';
@@ -121,20 +121,9 @@ describe('every console Ironic starts can be killed by its identity', () => {
  * The exact argv of each release (test/fixtures/probe/releases), one per distinct form,
  * moved to this host: its pid dir, a free port, loopback bind addresses and BMC.
  */
-interface ReleaseConsole {
-  readonly name: string;
-  readonly type: 'socat' | 'shellinabox';
-  readonly argv: string[];
-  readonly nodeUuid: string;
-  readonly port: number;
-  readonly bindAddress: string | null;
-  readonly pidFile: string;
-}
-const RELEASES = join(import.meta.dirname, '../fixtures/probe/releases');
 const releaseForms = (() => {
   const seen = new Map<string, { release: string } & ReleaseConsole>();
-  for (const file of readdirSync(RELEASES).filter((f) => f.endsWith('.json'))) {
-    const doc = JSON.parse(readFileSync(join(RELEASES, file), 'utf8')) as { release: string; consoles: ReleaseConsole[] };
+  for (const doc of loadReleases()) {
     for (const c of doc.consoles) {
       // The form is the argv with node, paths, ports and addresses taken out.
       const form = c.argv.join(' ').replaceAll(c.nodeUuid, 'U').replace(/\d+/g, 'N');

@@ -5,36 +5,15 @@
  * finding: not `-E` without a `.pw`, not a client's session children, not shellinabox's
  * absence.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareFleet } from '../../src/compare/compare-fleet.js';
 import { classifyConsoles } from '../../src/observe/classify-consoles.js';
 import type { HostFile, ListenSocket, ProcessInfo } from '../../src/observe/types.js';
 import { redactArgv } from '../../src/redact-secrets.js';
 import { buildConductor, buildDesired, buildHostSpec, buildNode, buildObservation } from '../helpers/builders.js';
+import { loadReleases, type Release, type ReleaseConsole } from '../helpers/release-argv.js';
 
-interface ReleaseConsole {
-  readonly name: string;
-  readonly type: 'socat' | 'shellinabox';
-  readonly argv: string[];
-  readonly nodeUuid: string;
-  readonly port: number;
-  readonly pidFile: string;
-  readonly sessionIpmitool: string[] | null;
-  readonly pwFile: string | null;
-}
-interface Release {
-  readonly release: string;
-  readonly shellinabox: boolean | 'deprecated';
-  readonly portRange: string;
-  readonly consoles: ReleaseConsole[];
-}
-
-const DIR = join(import.meta.dirname, '../fixtures/probe/releases');
-const releases = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Release);
+const releases = loadReleases();
 const IRONIC = { uid: 997, user: 'ironic' };
 const forkedWorkers = (release: string): boolean => Number.parseFloat(release) >= 32;
 

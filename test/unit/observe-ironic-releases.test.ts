@@ -4,37 +4,15 @@
  * each tag (see the README there). Recognition, node, port, bind address, redaction and
  * the kill's identity anchor must hold for each.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { consoleIdentity } from '../../src/apply/kill-command.js';
 import { classifyConsoles } from '../../src/observe/classify-consoles.js';
 import { recogniseArgv } from '../../src/observe/console-argv.js';
 import type { HostFile, ProcessInfo } from '../../src/observe/types.js';
 import { REDACTED, redactArgv } from '../../src/redact-secrets.js';
+import { loadReleases, type ReleaseConsole } from '../helpers/release-argv.js';
 
-interface ReleaseConsole {
-  readonly name: string;
-  readonly type: 'socat' | 'shellinabox';
-  readonly argv: string[];
-  readonly nodeUuid: string;
-  readonly port: number;
-  readonly bindAddress: string | null;
-  readonly pidFile: string;
-  readonly sessionIpmitool: string[] | null;
-  readonly pwFile: string | null;
-  readonly secrets: string[];
-}
-interface Release {
-  readonly release: string;
-  readonly execForm: string;
-  readonly consoles: ReleaseConsole[];
-}
-
-const DIR = join(import.meta.dirname, '../fixtures/probe/releases');
-const releases: Release[] = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Release);
+const releases = loadReleases();
 const cases = releases.flatMap((r) => r.consoles.map((c) => ({ release: r.release, form: r.execForm, ...c })));
 
 function proc(pid: number, ppid: number, argv: readonly string[], overrides: Partial<ProcessInfo> = {}): ProcessInfo {
