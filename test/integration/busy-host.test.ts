@@ -39,11 +39,19 @@ async function socat(nodeUuid: string, listenPort: number): Promise<number> {
   return lab.startConsole(socatConsoleArgv({ nodeUuid, port: listenPort, pidDir: lab.dir }));
 }
 
-/** Polls a condition on the host: the load of this test (and of a shared machine) makes waits long. */
-async function waitOnHost(condition: string, what: string, timeoutMs = 150_000): Promise<void> {
+/**
+ * Polls a condition on the host: the load of this test (and of a shared machine) makes waits
+ * long. `watch` names a process that must still run meanwhile: when it has ended, the wait
+ * fails at once with what it wrote to `log`.
+ */
+async function waitOnHost(condition: string, what: string, watch: { pid: number; log: string }, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await lab.run(`if ${condition}; then echo yes; fi`)).trim() !== 'yes') {
-    if (Date.now() > deadline) throw new Error(`busy host: ${what} not ready after ${timeoutMs} ms`);
+  for (;;) {
+    const state = (await lab.run(`if ${condition}; then echo ready; elif [ -d /proc/${watch.pid} ]; then echo waiting; else echo gone; fi`)).trim();
+    if (state === 'ready') return;
+    const log = (): Promise<string> => lab.run(`tail -c 2000 ${shellQuote(watch.log)} 2>/dev/null || true`);
+    if (state === 'gone') throw new Error(`busy host: ${what}: pid ${watch.pid} ended; its output: ${(await log()).trim() || '(none)'}`);
+    if (Date.now() > deadline) throw new Error(`busy host: ${what} not ready after ${timeoutMs} ms; output so far: ${(await log()).trim() || '(none)'}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -51,22 +59,33 @@ async function waitOnHost(condition: string, what: string, timeoutMs = 150_000):
 async function startBusyLoad(): Promise<void> {
   const long = LONG_ARGV.map(shellQuote).join(' ');
   const first = join(lab.dir, 'worker0');
+  const workersLog = join(lab.dir, 'workers.log');
+  const listenerLog = join(lab.dir, 'listener.log');
+  const listening = join(lab.dir, 'listening');
   // fork without exec: cheap, and every worker keeps the long argv it was started with.
-  const workers = `$SIG{CHLD} = 'IGNORE'; for my $i (1..${WORKERS}) { my $p = fork; if (!$p) { sleep 3600; exit } if ($i == 1) { open(my $f, '>', '${first}'); print $f "$p\\n"; close $f } } sleep 3600`;
-  await lab.run(`setsid perl -e ${shellQuote(workers)} busy-worker ${long} </dev/null >/dev/null 2>&1 &`);
-  const script = `const net = require('node:net'); for (let i = 0; i < ${SOCKETS}; i++) net.createServer().listen(0, '127.0.0.1'); net.createServer().listen(${port.conflict}, '127.0.0.1');`;
+  const workers = `$SIG{CHLD} = 'IGNORE'; for my $i (1..${WORKERS}) { my $p = fork; die "fork $i: $!" unless defined $p; if (!$p) { sleep 3600; exit } if ($i == 1) { open(my $f, '>', '${first}'); print $f "$p\\n"; close $f } } sleep 3600`;
+  const parent = Number((await lab.run(`setsid perl -e ${shellQuote(workers)} busy-worker ${long} </dev/null >${shellQuote(workersLog)} 2>&1 & echo $!`)).trim());
+  // Says it is ready, with the port of its last socket, only once every socket listens; any
+  // error ends it with the reason in its log. That last socket holds the port a node's console
+  // wants (port-conflict): taken by the listener itself, no other test can take it first.
+  const script = [
+    "const net = require('node:net'); const fs = require('node:fs');",
+    `let left = ${SOCKETS + 1};`,
+    `for (let i = 0; i <= ${SOCKETS}; i++) { const s = net.createServer(); s.on('error', (e) => { console.error(e.message); process.exit(1); });`,
+    `  s.listen(0, '127.0.0.1', () => { if (--left === 0) fs.writeFileSync(${JSON.stringify(listening)}, String(s.address().port)); }); }`,
+  ].join('\n');
   listenerPid = Number(
-    (await lab.run(`setsid node -e ${shellQuote(script)} busy-listener ${long} </dev/null >/dev/null 2>&1 & echo $!`)).trim(),
+    (await lab.run(`setsid node -e ${shellQuote(script)} busy-listener ${long} </dev/null >${shellQuote(listenerLog)} 2>&1 & echo $!`)).trim(),
   );
-  await waitOnHost(`[ -s ${first} ] && [ $(ls -d /proc/[0-9]* | wc -l) -ge ${WORKERS} ]`, 'workers');
-  await waitOnHost(`[ $(ls /proc/${listenerPid}/fd | wc -l) -gt ${SOCKETS} ]`, 'listening sockets');
-  await waitForListen(port.conflict as number, '127.0.0.1', 60_000);
+  await waitOnHost(`[ -s ${first} ] && [ $(ls -d /proc/[0-9]* | wc -l) -ge ${WORKERS} ]`, 'workers', { pid: parent, log: workersLog });
+  await waitOnHost(`[ -s ${listening} ]`, 'listening sockets', { pid: listenerPid, log: listenerLog });
+  port.conflict = Number((await lab.run(`cat ${listening}`)).trim());
   workerPid = Number((await lab.run(`cat ${first}`)).trim());
 }
 
 beforeAll(async () => {
   lab = await startNamespacedHost();
-  for (const name of ['good', 'wrongHost', 'disabled', 'unknown', 'duplicate', 'duplicate2', 'mismatch', 'mismatchExpected', 'missing', 'conflict', 'orphaned', 'unmanaged']) {
+  for (const name of ['good', 'wrongHost', 'disabled', 'unknown', 'duplicate', 'duplicate2', 'mismatch', 'mismatchExpected', 'missing', 'orphaned', 'unmanaged']) {
     port[name] = await freePort();
   }
   // Consoles first: startConsole waits a few seconds at most for a pid file, and the load slows that.
