@@ -2,10 +2,12 @@
 # The end-to-end suite on every Ironic in the field (issue 11): the real Debian builds of
 # four series, each lab run from that suite's own root filesystem (test/e2e/lab/rootfs.sh).
 #   bookworm 21.4 (2023.1)  every scenario (the default lab, this machine's packages)
-#   sid      39.0 (newest)  every scenario
+#   sid      39.0 (newest)  every scenario, behind a real Keystone (token scope enforced;
+#                           the tool reads with system_scope: all, and a project scope is refused)
 #   trixie   29.0 (2025.1)  conductor-killed, conductor-restarted, console-disabled-leftover,
 #                           with [json_rpc]port 8090: conductors register as host:8090
-#   forky    35.0 (2026.1)  the same three, and the drain scenario
+#   forky    35.0 (2026.1)  the same three, and the drain scenario, with [ipmi]store_cred_in_env:
+#                           ipmitool -E, the password in socat's environment, no .pw files
 # Usage: scripts/e2e-matrix.sh [SUITE...]   (default: all four, oldest and newest first)
 # Needs root; `npm run build` first. Each suite's lab is torn down before the next starts.
 set -euo pipefail
@@ -18,9 +20,10 @@ between=conductor-killed,conductor-restarted,console-disabled-leftover
 for suite in "${suites[@]}"; do
   env=(CDLAB_IRONIC="$suite")
   case "$suite" in
-    bookworm|sid) ;;
+    bookworm) ;;
+    sid) env+=(CDLAB_KEYSTONE=yes) ;;
     trixie) env+=(CDLAB_SCENARIOS="$between" CDLAB_JSON_RPC_PORT=8090) ;;
-    forky) env+=(CDLAB_SCENARIOS="$between,conductor-drained") ;;
+    forky) env+=(CDLAB_SCENARIOS="$between,conductor-drained" CDLAB_IPMI_CRED_ENV=yes) ;;
     *) echo "e2e-matrix: unknown suite $suite (bookworm, trixie, forky, sid)" >&2; exit 2 ;;
   esac
   [ "$suite" = bookworm ] || bash test/e2e/lab/rootfs.sh "$suite" >/dev/null

@@ -106,7 +106,8 @@ export async function runFix(ctx: CommandContext, given: FixOptions): Promise<nu
     const firstCode = scanExitCode(first, effectiveReport(first, options));
     if (first.desiredError !== null) {
       recordScan(ctx, 'fix', first, options, 3);
-      terminal.err(`console-doctor: no fix: Ironic could not be read whole (${first.desiredError})`);
+      // The reason follows once, in the report's own `Ironic: …` line.
+      terminal.err('console-doctor: no fix: Ironic could not be read whole; nothing was changed');
       return emitReport(ctx, first, options);
     }
     const { plan, dropped } = await loadPlan(ctx, first, options);

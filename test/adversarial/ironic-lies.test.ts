@@ -251,6 +251,9 @@ describe('adversarial: Ironic answers that lie or leave things out', { timeout: 
       expect(scan.stdout + scan.stderr).not.toContain(projectToken);
       const fix = await runTool(['fix', '--yes', '--force', ...common], env);
       expect(fix.code).toBe(3);
+      // The reason once, and that nothing was changed: not the same error twice.
+      expect(fix.stderr.split('\n').filter((line) => line.includes('refused the conductor list')), fix.stderr).toHaveLength(1);
+      expect(fix.stderr).toMatch(/^console-doctor: no fix: Ironic could not be read whole; nothing was changed$/m);
       expect(host.alive(pid), fix.stderr).toBe(true);
       expect(host.exists(host.pwFile(uuid))).toBe(true);
     });

@@ -16,6 +16,10 @@ export const LAB_DIR = process.env.CDLAB_DIR ?? '/run/cdlab';
 export const LAB_RELEASE = process.env.CDLAB_IRONIC ?? 'bookworm';
 /** A non-default [json_rpc]port: Ironic then registers conductors as `host:port`. */
 export const LAB_JSON_RPC_PORT = process.env.CDLAB_JSON_RPC_PORT;
+/** CDLAB_KEYSTONE=yes: Ironic's API behind a real Keystone, the tool with a system-scoped cloud. */
+export const LAB_KEYSTONE = process.env.CDLAB_KEYSTONE === 'yes';
+/** CDLAB_IPMI_CRED_ENV=yes: [ipmi]store_cred_in_env, ipmitool with -E and no .pw files. */
+export const LAB_IPMI_CRED_ENV = process.env.CDLAB_IPMI_CRED_ENV === 'yes';
 export const HUB_NS = 'cdlab-hub';
 export const LAB_HOSTS = ['conductor-a', 'conductor-b', 'conductor-c'] as const;
 export type LabHost = (typeof LAB_HOSTS)[number];
@@ -182,9 +186,13 @@ export interface IronicResponse {
 }
 
 /** Call the lab's Ironic API from the hub namespace, at microversion 1.82. */
-export function ironic(method: string, path: string, body?: unknown): IronicResponse {
+/** A token scope of the lab's Keystone admin: what Ironic 2025.1+ wants, and what it refuses. */
+export type TokenScope = 'system' | 'project';
+
+export function ironic(method: string, path: string, body?: unknown, scope: TokenScope = 'system'): IronicResponse {
   const args = ['netns', 'exec', HUB_NS, 'curl', '-sS', '-X', method, '-w', '\n%{http_code}',
     '-H', 'X-OpenStack-Ironic-API-Version: 1.82', '-H', 'Content-Type: application/json'];
+  if (LAB_KEYSTONE) args.push('-H', `X-Auth-Token: ${labPy(['token', scope]).trim()}`);
   if (body !== undefined) args.push('--data', JSON.stringify(body));
   args.push(`http://127.0.0.1:6385${path}`);
   const out = runOk('ip', args).stdout;
@@ -222,9 +230,15 @@ export function hostPidAlive(host: LabHost, pid: number): boolean {
 /** The tool under test: the built bin/console-doctor.js, or CONSOLE_DOCTOR_BIN (e.g. an installed copy). */
 export const TOOL_BIN = process.env.CONSOLE_DOCTOR_BIN ?? join(REPO, 'bin/console-doctor.js');
 
-/** Run the BUILT tool inside the hub namespace with the lab's env. */
-export function runTool(args: readonly string[]): RunResult {
-  return run('ip', ['netns', 'exec', HUB_NS, 'env', 'OS_AUTH_TYPE=none', 'OS_ENDPOINT=http://127.0.0.1:6385',
+/**
+ * Run the BUILT tool inside the hub namespace with the lab's env (up.sh writes it: the
+ * endpoint without auth, or with Keystone a clouds.yaml and OS_CLOUD=cdlab-system).
+ * `cloud` picks another cloud of that clouds.yaml (cdlab-project).
+ */
+export function runTool(args: readonly string[], options: { cloud?: string } = {}): RunResult {
+  const env = readFileSync(join(LAB_DIR, 'env'), 'utf8').split('\n').filter((line) => line !== '');
+  const chosen = options.cloud === undefined ? env : [...env.filter((line) => !line.startsWith('OS_CLOUD=')), `OS_CLOUD=${options.cloud}`];
+  return run('ip', ['netns', 'exec', HUB_NS, 'env', ...chosen,
     'NO_COLOR=1', `XDG_STATE_HOME=${join(LAB_DIR, 'tool-state')}`,
     process.execPath, TOOL_BIN, ...args]);
 }

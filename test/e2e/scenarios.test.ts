@@ -16,11 +16,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hostPidAlive,
+  hostPs,
   ironic,
   LAB_DIR,
   LAB_HOSTS,
   labDown,
+  LAB_IPMI_CRED_ENV,
   LAB_JSON_RPC_PORT,
+  LAB_KEYSTONE,
   LAB_RELEASE,
   labReset,
   labUp,
@@ -316,17 +319,32 @@ function expectSquatterSpared(f: ScenarioFacts): void {
 
 // Keeps the lab's own tmp layout honest: the tool will find pid files where Ironic puts them.
 describe('lab layout', () => {
-  it('each host has a private /tmp holding Ironic pid and password files', () => {
+  it(`each host has a private /tmp holding Ironic pid ${LAB_IPMI_CRED_ENV ? 'files, and no password file (store_cred_in_env)' : 'and password files'}`, () => {
     labUp();
     const state = labState();
     for (const node of state.nodes.filter((n) => n.console_enabled)) {
       const dir = join(LAB_DIR, 'hosts', node.conductor!.replace('conductor-', ''), 'tmp');
-      expect(readdirSync(dir)).toEqual(expect.arrayContaining([`${node.uuid}.pid`, `${node.uuid}.pw`]));
+      expect(readdirSync(dir)).toEqual(expect.arrayContaining([`${node.uuid}.pid`]));
+      if (LAB_IPMI_CRED_ENV) expect(readdirSync(dir)).not.toContain(`${node.uuid}.pw`);
+      else expect(readdirSync(dir)).toContain(`${node.uuid}.pw`);
     }
   });
 
-  it(`runs the Ironic of Debian ${LAB_RELEASE}${LAB_JSON_RPC_PORT ? `, conductors registered as host:${LAB_JSON_RPC_PORT}` : ''}`, () => {
+  // Defined only on a lab that runs the variant (not "skipped" on the others).
+  if (LAB_IPMI_CRED_ENV) it('with [ipmi]store_cred_in_env every console runs ipmitool -E, with no -f password file', () => {
+    const state = labState();
+    // socat listeners, and shellinaboxd (two processes each) where the release has it.
+    const consoles = LAB_HOSTS.flatMap((host) => hostPs(host).filter((p) => / sol activate/.test(p.args) && !p.stat.startsWith('Z')));
+    expect(consoles.length).toBeGreaterThanOrEqual(state.nodes.filter((n) => n.console_enabled).length);
+    for (const { args } of consoles) {
+      expect(args).toMatch(/ -E /);
+      expect(args).not.toMatch(/ -f /);
+    }
+  });
+
+  it(`runs the Ironic of Debian ${LAB_RELEASE}${LAB_JSON_RPC_PORT ? `, conductors registered as host:${LAB_JSON_RPC_PORT}` : ''}${LAB_KEYSTONE ? ', behind Keystone' : ''}`, () => {
     expect(readFileSync(join(LAB_DIR, 'release'), 'utf8').trim()).toBe(LAB_RELEASE);
+    expect(existsSync(join(LAB_DIR, 'keystone.url'))).toBe(LAB_KEYSTONE);
     const state = labState();
     const registered = state.conductors.map((c) => c.hostname_registered).sort();
     const suffix = LAB_JSON_RPC_PORT ? `:${LAB_JSON_RPC_PORT}` : '';
@@ -334,6 +352,51 @@ describe('lab layout', () => {
     expect(state.nodes.filter((n) => n.console_enabled).map((n) => n.conductor_registered)).toEqual(
       state.nodes.filter((n) => n.console_enabled).map((n) => `${n.conductor}${suffix}`),
     );
+  });
+});
+
+// Issue 11: with Keystone, Ironic 2025.1+ enforces token scope and its new default policies.
+// The tool reads with a system-scoped token (system_scope: all); given a project-scoped one
+// (even an admin's) it must say so and conclude nothing about consoles.
+if (LAB_KEYSTONE) describe('token scope: Ironic behind a real Keystone', () => {
+  it('lab: a project-scoped admin token gets 403 on the conductors, no nodes, and 404 on a node', () => {
+    labUp();
+    const state = labState(); // read with the system-scoped token
+    expect(state.nodes.length).toBeGreaterThan(0);
+    expect(ironic('GET', '/v1/conductors').status).toBe(200);
+    expect(ironic('GET', '/v1/conductors', undefined, 'project').status).toBe(403);
+    const listed = ironic('GET', '/v1/nodes', undefined, 'project');
+    expect(listed.status).toBe(200);
+    expect((listed.body as { nodes: unknown[] }).nodes).toEqual([]);
+    expect(ironic('GET', `/v1/nodes/${state.nodes[0]!.uuid}`, undefined, 'project').status).toBe(404);
+  });
+
+  it('tool: scan with a system-scoped cloud (system_scope: all) reads the whole lab, and it is clean', () => {
+    const { code, output } = scan();
+    expect(output.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('tool: scan and fix with a project-scoped cloud say why in one line, exit 3, give no verdict and touch nothing', () => {
+    const before = labState();
+    for (const command of [['scan', '--format', 'json'], ['fix', '--yes']]) {
+      const r = runTool([command[0]!, ...labToolArgs(), ...command.slice(1)], { cloud: 'cdlab-project' });
+      const said = `${command[0]}: exit ${r.code}\n${r.stderr}${r.stdout.slice(0, 500)}`;
+      expect(r.code, said).toBe(3);
+      const why = r.stderr.split('\n').filter((line) => line.includes('refused the conductor list (403)'));
+      expect(why, said).toHaveLength(1);
+      expect(why[0]).toContain('the token is project-scoped');
+      expect(why[0]).toContain('system_scope: all');
+      expect(r.stdout + r.stderr).not.toContain('cdlab-admin-secret');
+      if (command[0] === 'scan') {
+        const report = JSON.parse(r.stdout) as { summary: { verdict: string }; findings: unknown[] };
+        expect(report.summary.verdict).toBe('unknown');
+        expect(report.findings).toEqual([]);
+      } else {
+        expect(r.stderr).toMatch(/^console-doctor: no fix: Ironic could not be read whole; nothing was changed$/m);
+      }
+    }
+    expect(labState().daemons).toEqual(before.daemons);
   });
 });
 

@@ -9,6 +9,10 @@ PID-namespace init. Only the standard library and python3-requests (ships with I
   ironic_lab.py settle [--timeout]  wait until Ironic's consoles match its own view
   ironic_lab.py state               print nodes, conductors and daemons as JSON
   ironic_lab.py daemons HOST        print HOST's console daemons as JSON
+  ironic_lab.py token [project]     print a Keystone token of the admin user (system scope,
+                                    or its project's) when the lab runs Keystone
+  ironic_lab.py keystone-setup ADMIN_PW IRONIC_PW IRONIC_URL
+                                    the catalog's baremetal endpoints and Ironic's service user
 """
 import collections
 import json
@@ -58,13 +62,73 @@ def log(msg):
     print('[cdlab %s] %s' % (time.strftime('%H:%M:%S'), msg), file=sys.stderr, flush=True)
 
 
+KEYSTONE_URL_FILE = os.path.join(LAB, 'keystone.url')
+ADMIN_PASSWORD = 'cdlab-admin-secret'  # lib.sh's KEYSTONE_ADMIN_PASSWORD
+_tokens = {}
+
+
+def token(scope='system', password=ADMIN_PASSWORD):
+    """A token of the lab's Keystone admin: system-scoped, or scoped to its project (None
+    when the lab runs without Keystone). Kept for this process's life (tokens last 4 h)."""
+    if not os.path.exists(KEYSTONE_URL_FILE):
+        return None
+    if scope not in _tokens:
+        with open(KEYSTONE_URL_FILE) as f:
+            url = f.read().strip()
+        wanted = {'system': {'all': True}} if scope == 'system' else {
+            'project': {'name': 'admin', 'domain': {'name': 'Default'}}}
+        body = {'auth': {'identity': {'methods': ['password'], 'password': {'user': {
+            'name': 'admin', 'domain': {'name': 'Default'}, 'password': password}}},
+            'scope': wanted}}
+        r = requests.post(url + '/auth/tokens', json=body, timeout=60)
+        if r.status_code != 201:
+            raise SystemExit('Keystone: a %s-scoped token for admin -> %s %s' % (scope, r.status_code, r.text[:300]))
+        _tokens[scope] = r.headers['X-Subject-Token']
+    return _tokens[scope]
+
+
+def keystone_setup(admin_password, ironic_password, ironic_url):
+    """What a deployment tool does for Ironic in Keystone: a baremetal service with public and
+    internal endpoints, and a service user `ironic` (role service in project service) for
+    keystonemiddleware to check tokens with."""
+    with open(KEYSTONE_URL_FILE) as f:
+        url = f.read().strip()
+    h = {'X-Auth-Token': token('system', admin_password)}
+
+    def post(path, body):
+        r = requests.post(url + path, json=body, headers=h, timeout=60)
+        if r.status_code not in (200, 201):
+            raise SystemExit('Keystone: POST %s -> %s %s' % (path, r.status_code, r.text[:300]))
+        return r.json()
+
+    def find(path, key, name):
+        r = requests.get(url + path, params={'name': name}, headers=h, timeout=60)
+        found = r.json()[key]
+        if not found:
+            raise SystemExit('Keystone: no %s named %s' % (key, name))
+        return found[0]['id']
+
+    service = post('/services', {'service': {'type': 'baremetal', 'name': 'ironic'}})['service']['id']
+    for interface in ('public', 'internal'):
+        post('/endpoints', {'endpoint': {'service_id': service, 'interface': interface,
+                                         'url': ironic_url, 'region_id': 'RegionOne'}})
+    project = post('/projects', {'project': {'name': 'service', 'domain_id': 'default'}})['project']['id']
+    user = post('/users', {'user': {'name': 'ironic', 'domain_id': 'default', 'password': ironic_password}})['user']['id']
+    role = find('/roles', 'roles', 'service')
+    r = requests.put('%s/projects/%s/users/%s/roles/%s' % (url, project, user, role), headers=h, timeout=60)
+    if r.status_code not in (200, 204):
+        raise SystemExit('Keystone: granting service to ironic -> %s %s' % (r.status_code, r.text[:300]))
+    log('Keystone: baremetal endpoint %s, service user ironic' % ironic_url)
+
+
 def api(method, path, body=None, ok=(200, 201, 202, 204), retry_locked=True, headers=None):
     """One API call; retries 409 NodeLocked for a while (a busy node is normal here), and a
     500 naming a conductor the API cannot reach yet: Ironic 32.0+ conductors register
     before their forked worker's json-rpc server listens (seen on sid under load)."""
     deadline = time.time() + 120
     while True:
-        r = requests.request(method, API + path, headers=dict(HEADERS, **(headers or {})),
+        auth = {'X-Auth-Token': token()} if os.path.exists(KEYSTONE_URL_FILE) else {}
+        r = requests.request(method, API + path, headers=dict(HEADERS, **auth, **(headers or {})),
                              data=None if body is None else json.dumps(body), timeout=60)
         if r.status_code == 409 and retry_locked and time.time() < deadline:
             time.sleep(0.5)
@@ -491,6 +555,10 @@ def main(argv):
         wait_restarted(argv[2], argv[3])
     elif cmd == 'facts':
         write_facts(argv[2], argv[3], argv[4:])
+    elif cmd == 'token':
+        print(token(argv[2] if len(argv) > 2 else 'system') or '')
+    elif cmd == 'keystone-setup':
+        keystone_setup(argv[2], argv[3], argv[4])
     elif cmd == 'unsettled':
         print(json.dumps(unsettled(), indent=2))
     else:

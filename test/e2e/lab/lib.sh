@@ -17,6 +17,13 @@ if [[ -s "$CDLAB_DIR/json-rpc-port" ]]; then
 else
   JSON_RPC_PORT="${CDLAB_JSON_RPC_PORT:-8089}"
 fi
+# CDLAB_IPMI_CRED_ENV=yes sets [ipmi]store_cred_in_env: ipmitool gets -E, the password sits in
+# socat's environment and no .pw file is written (the option exists from 2024.2; not on bookworm).
+if [[ -s "$CDLAB_DIR/ipmi-cred-env" ]]; then
+  IPMI_CRED_ENV="$(cat "$CDLAB_DIR/ipmi-cred-env")"
+else
+  IPMI_CRED_ENV="${CDLAB_IPMI_CRED_ENV:-no}"
+fi
 LAB_HOSTS=(a b c)
 HOSTS_BEGIN="# BEGIN console-doctor lab (${CDLAB_DIR})"
 HOSTS_END="# END console-doctor lab (${CDLAB_DIR})"
@@ -37,6 +44,18 @@ case "$CDLAB_IRONIC" in
   trixie|forky|sid) CDLAB_ROOT="$CDLAB_ROOTS/$CDLAB_IRONIC" ;;
   *) printf '[cdlab] error: CDLAB_IRONIC=%s: expected bookworm, trixie, forky or sid\n' "$CDLAB_IRONIC" >&2; exit 1 ;;
 esac
+# CDLAB_KEYSTONE=yes: a real Keystone (the release root's python3-keystone) in the hub, and
+# Ironic's API behind keystonemiddleware with the release's default policies (token scope
+# enforced from 2025.1 on). A running lab keeps what it was started with.
+if [[ -e "$CDLAB_DIR/keystone.url" ]]; then
+  CDLAB_KEYSTONE=yes
+elif [[ -s "$CDLAB_DIR/release" ]]; then
+  CDLAB_KEYSTONE=no
+fi
+CDLAB_KEYSTONE="${CDLAB_KEYSTONE:-no}"
+KEYSTONE_PORT=5000
+KEYSTONE_ADMIN_PASSWORD=cdlab-admin-secret
+KEYSTONE_IRONIC_PASSWORD=cdlab-ironic-secret
 # Ironic removed the ipmitool-shellinabox console in 35.0 (forky, sid).
 case "$CDLAB_IRONIC" in
   bookworm|trixie) CDLAB_SHELLINABOX=yes ;;
@@ -83,6 +102,7 @@ ironic_api() {
   local method="$1" path="$2" body="${3:-}"
   local args=(-sS -X "$method" -H 'X-OpenStack-Ironic-API-Version: 1.82' -H 'Content-Type: application/json')
   [[ -n "$body" ]] && args+=(--data "$body")
+  [[ "$CDLAB_KEYSTONE" == yes ]] && args+=(-H "X-Auth-Token: $(lab_py token)")
   in_hub curl "${args[@]}" "http://127.0.0.1:${API_PORT}${path}"
 }
 

@@ -6,24 +6,51 @@
 # Debian's mirror and verified with the archive keyring. A root is rebuilt only when missing
 # (or with --rebuild); a half-built one never counts (built in SUITE.tmp, renamed at the end).
 #   rootfs.sh SUITE [--rebuild]      build if missing, print the path
+#   rootfs.sh SUITE --keystone       the same, and Keystone (python3-keystone) in it
 #   rootfs.sh SUITE --path           print the path only
+# sid's root always holds Keystone: the matrix runs the newest Ironic behind it.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 suite="${1:-}"; mode="${2:-}"
 [[ -n "$suite" ]] || die "usage: rootfs.sh SUITE [--rebuild|--path]"
+case "$mode" in ''|--rebuild|--keystone|--path) ;; *) die "rootfs.sh: unknown option $mode" ;; esac
 case "$suite" in trixie|forky|sid) ;; *) die "no lab root for suite '$suite' (trixie, forky or sid; bookworm runs from this machine)" ;; esac
 root="$CDLAB_ROOTS/$suite"
 if [[ "$mode" == --path ]]; then echo "$root"; exit 0; fi
 [[ $EUID -eq 0 ]] || die "building a lab root needs root (debootstrap)"
 if [[ "$mode" == --rebuild ]]; then rm -rf "$root"; fi
-if [[ -s "$root/.cdlab-root" ]]; then echo "$root"; exit 0; fi
+keystone=no
+[[ "$mode" == --keystone || "$suite" == sid ]] && keystone=yes
+apt_in() { # apt_in ROOT PACKAGE...: apt inside a root (its /proc mounted meanwhile)
+  local r="$1"; shift
+  mount -t proc proc "$r/proc"
+  # The mirror here can be a dated snapshot whose testing/unstable Release files are past
+  # their Valid-Until; signatures are still checked against the archive keyring.
+  if chroot "$r" apt-get -o Acquire::Check-Valid-Until=false update -q && DEBIAN_FRONTEND=noninteractive chroot "$r" \
+    apt-get install -y -q --no-install-recommends "$@"; then
+    umount "$r/proc"
+  else
+    umount "$r/proc"
+    return 1
+  fi
+}
+if [[ -s "$root/.cdlab-root" ]]; then
+  if [[ "$keystone" == yes && ! -x "$root/usr/bin/keystone-manage" ]]; then
+    log "adding Keystone to the $suite lab root"
+    apt_in "$root" python3-keystone >>"$CDLAB_ROOTS/$suite.log" 2>&1 || die "installing Keystone into $root failed: see $CDLAB_ROOTS/$suite.log"
+    find "$root/var/cache/apt/archives" -name '*.deb' -delete 2>/dev/null || true
+  fi
+  echo "$root"
+  exit 0
+fi
 command -v debootstrap >/dev/null || die "debootstrap is missing: apt-get install debootstrap"
 
 pkgs=(ironic-api ironic-conductor python3-pymysql python3-requests socat ipmitool openssh-server
   openssh-client procps iproute2 util-linux curl ca-certificates)
 # shellinabox: Ironic deprecated its console in 29.0 (trixie) and removed it in 35.0.
 [[ "$suite" == trixie ]] && pkgs+=(shellinabox)
+[[ "$keystone" == yes ]] && pkgs+=(python3-keystone)
 mirror="${CDLAB_MIRROR:-http://deb.debian.org/debian}"
 
 mkdir -p "$CDLAB_ROOTS"
@@ -44,17 +71,10 @@ if ! debootstrap --variant=minbase "$suite" "$tmp" "$mirror" "$script" >"$buildl
 fi
 printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"   # no service starts inside the root
 chmod 755 "$tmp/usr/sbin/policy-rc.d"
-mount -t proc proc "$tmp/proc"
-trap 'umount "$tmp/proc" 2>/dev/null || true' EXIT
-# The mirror here can be a dated snapshot whose testing/unstable Release files are past
-# their Valid-Until; signatures are still checked against the archive keyring.
-if ! { chroot "$tmp" apt-get -o Acquire::Check-Valid-Until=false update -q && DEBIAN_FRONTEND=noninteractive chroot "$tmp" apt-get install -y -q \
-  --no-install-recommends "${pkgs[@]}"; } >>"$buildlog" 2>&1; then
+if ! apt_in "$tmp" "${pkgs[@]}" >>"$buildlog" 2>&1; then
   tail -n 5 "$buildlog" >&2
   die "installing Ironic into the $suite root failed: see $buildlog"
 fi
-umount "$tmp/proc"
-trap - EXIT
 mkdir -p "$tmp/run/sshd" "$tmp/etc/ironic"
 touch "$tmp/etc/ironic/ironic.conf"
 # What the lab reports about the release it runs.

@@ -12,11 +12,20 @@ for cmd in ip unshare nsenter mariadbd mariadb-install-db ironic-api ironic-cond
   command -v "$cmd" >/dev/null || [[ -x "/usr/sbin/$cmd" ]] || die "$cmd is missing: install test/e2e/lab/packages.txt"
 done
 if [[ -n "$CDLAB_ROOT" ]]; then
-  bash "$LAB_SRC/rootfs.sh" "$CDLAB_IRONIC" >/dev/null
+  keystone_option=()
+  [[ "$CDLAB_KEYSTONE" == yes ]] && keystone_option=(--keystone)
+  bash "$LAB_SRC/rootfs.sh" "$CDLAB_IRONIC" "${keystone_option[@]}" >/dev/null
   for cmd in ironic-api ironic-conductor ironic-dbsync sshd socat ipmitool ps ss; do
     [[ -x "$CDLAB_ROOT/usr/bin/$cmd" || -x "$CDLAB_ROOT/usr/sbin/$cmd" || -x "$CDLAB_ROOT/bin/$cmd" ]] \
       || die "$cmd is missing in the $CDLAB_IRONIC root $CDLAB_ROOT: rebuild it (rootfs.sh $CDLAB_IRONIC --rebuild)"
   done
+fi
+
+[[ "$IPMI_CRED_ENV" == no || ( "$IPMI_CRED_ENV" == yes && -n "$CDLAB_ROOT" ) ]] \
+  || die "CDLAB_IPMI_CRED_ENV=$IPMI_CRED_ENV: expected yes or no; [ipmi]store_cred_in_env needs Ironic 2024.2+ (trixie, forky, sid)"
+if [[ "$CDLAB_KEYSTONE" == yes ]]; then
+  [[ -n "$CDLAB_ROOT" ]] || die "CDLAB_KEYSTONE=yes runs the Keystone of a release root: use CDLAB_IRONIC=trixie, forky or sid"
+  [[ -x "$CDLAB_ROOT/usr/bin/keystone-manage" ]] || die "keystone-manage is missing in $CDLAB_ROOT: rootfs.sh $CDLAB_IRONIC --keystone"
 fi
 
 if [[ -s "$CDLAB_DIR/lab.ready" ]] && [[ -e "/proc/$(cat "$CDLAB_DIR/hub/init.pid" 2>/dev/null || echo 0)" ]]; then
@@ -33,7 +42,8 @@ mkdir -p "$CDLAB_DIR"/{hub,mysql}
 chmod 755 "$CDLAB_DIR"
 echo "$CDLAB_IRONIC" >"$CDLAB_DIR/release"
 echo "$JSON_RPC_PORT" >"$CDLAB_DIR/json-rpc-port"
-log "Ironic from Debian $CDLAB_IRONIC${CDLAB_ROOT:+ (root $CDLAB_ROOT)}"
+echo "$IPMI_CRED_ENV" >"$CDLAB_DIR/ipmi-cred-env"
+log "Ironic from Debian $CDLAB_IRONIC${CDLAB_ROOT:+ (root $CDLAB_ROOT)}$([[ "$CDLAB_KEYSTONE" == yes ]] && echo ', behind Keystone')"
 
 # --- keys -------------------------------------------------------------------------------
 ssh-keygen -q -t ed25519 -N '' -C cdlab-client -f "$CDLAB_DIR/client_key"
@@ -78,7 +88,7 @@ ironic_conf() { # ironic_conf HOSTNAME ADDRESS DIR LOGFILE
   cat <<CONF
 [DEFAULT]
 host = $1
-auth_strategy = noauth
+auth_strategy = $(if [[ "$1" == cdlab-hub && "$CDLAB_KEYSTONE" == yes ]]; then echo keystone; else echo noauth; fi)
 rpc_transport = json-rpc
 debug = true
 log_dir = $3
@@ -123,11 +133,22 @@ dhcp_provider = none
 [ipmi]
 min_command_interval = 1
 command_retry_timeout = 3
+$([[ "$IPMI_CRED_ENV" == yes ]] && echo 'store_cred_in_env = True')
 
 [json_rpc]
 auth_strategy = noauth
 host_ip = $2
 port = $JSON_RPC_PORT
+
+[keystone_authtoken]
+auth_type = password
+auth_url = http://$HUB_ADDR:$KEYSTONE_PORT/v3
+www_authenticate_uri = http://$HUB_ADDR:$KEYSTONE_PORT/v3
+username = ironic
+password = $KEYSTONE_IRONIC_PASSWORD
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
 
 [oslo_concurrency]
 lock_path = $3/lock
@@ -208,6 +229,55 @@ else
   fi
 fi
 
+if [[ "$CDLAB_KEYSTONE" == yes ]]; then
+  # Keystone of the release root, its database beside Ironic's, served by a threaded wsgiref
+  # server (keystone-serve.py); fernet tokens, valid 4 h (longer than a suite's run).
+  ks="$hub/keystone"
+  mkdir -p "$ks"/{fernet,credential}
+  cp "$LAB_SRC/keystone-serve.py" "$ks/"
+  cat >"$ks/keystone.conf" <<CONF
+[DEFAULT]
+log_file = $ks/keystone.log
+[database]
+connection = mysql+pymysql://keystone:$DB_PASSWORD@localhost/keystone?unix_socket=$db_socket&charset=utf8
+[token]
+provider = fernet
+expiration = 14400
+[fernet_tokens]
+key_repository = $ks/fernet
+[fernet_receipts]
+key_repository = $ks/fernet
+[credential]
+key_repository = $ks/credential
+CONF
+  mariadb --socket="$db_socket" -uroot <<SQL
+CREATE DATABASE keystone CHARACTER SET utf8mb3;
+CREATE USER 'keystone'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+GRANT ALL PRIVILEGES ON keystone.* TO 'keystone'@'localhost';
+SQL
+  log "keystone-manage db_sync, fernet_setup, bootstrap"
+  for step in db_sync "fernet_setup --keystone-user root --keystone-group root" \
+    "credential_setup --keystone-user root --keystone-group root" \
+    "bootstrap --bootstrap-password $KEYSTONE_ADMIN_PASSWORD --bootstrap-region-id RegionOne
+      --bootstrap-admin-url http://$HUB_ADDR:$KEYSTONE_PORT/v3 --bootstrap-internal-url http://$HUB_ADDR:$KEYSTONE_PORT/v3
+      --bootstrap-public-url http://127.0.0.1:$KEYSTONE_PORT/v3"; do
+    # shellcheck disable=SC2086  # the step is words
+    in_release "$hub" keystone-manage --config-file "$ks/keystone.conf" $step >>"$ks/manage.log" 2>&1 \
+      || die "keystone-manage ${step%% *} failed: see $ks/manage.log"
+  done
+  log "starting Keystone on 0.0.0.0:$KEYSTONE_PORT (hub namespace)"
+  in_release "$hub" setsid env OS_KEYSTONE_CONFIG_FILES="$ks/keystone.conf" bash -c '
+    python3 "$1/keystone-serve.py" 0.0.0.0 "$2" </dev/null >>"$1/serve.out" 2>&1 &
+    echo $! >"$1/serve.pid"' _ "$ks" "$KEYSTONE_PORT"
+  for _ in $(seq 1 300); do
+    in_hub curl -fsS -o /dev/null "http://127.0.0.1:$KEYSTONE_PORT/v3" 2>/dev/null && break
+    sleep 0.2
+  done
+  in_hub curl -fsS -o /dev/null "http://127.0.0.1:$KEYSTONE_PORT/v3" || die "Keystone did not answer: see $ks/serve.out"
+  echo "http://127.0.0.1:$KEYSTONE_PORT/v3" >"$CDLAB_DIR/keystone.url"
+  lab_py keystone-setup "$KEYSTONE_ADMIN_PASSWORD" "$KEYSTONE_IRONIC_PASSWORD" "http://127.0.0.1:$API_PORT"
+fi
+
 log "starting ironic-api on $HUB_ADDR:$API_PORT and 127.0.0.1:$API_PORT (hub namespace)"
 in_release "$hub" setsid bash -c '
   ironic-api --config-file /etc/ironic/ironic.conf </dev/null >>"$1/api.out" 2>&1 &
@@ -233,6 +303,31 @@ done
   done
 } >"$CDLAB_DIR/inventory.ini"
 printf 'OS_AUTH_TYPE=none\nOS_ENDPOINT=http://127.0.0.1:%s\n' "$API_PORT" >"$CDLAB_DIR/env"
+if [[ "$CDLAB_KEYSTONE" == yes ]]; then
+  # Two clouds of one admin user: the system scope Ironic 2025.1+ wants, and its project scope.
+  cat >"$CDLAB_DIR/clouds.yaml" <<YAML
+clouds:
+  cdlab-system:
+    auth:
+      auth_url: http://127.0.0.1:$KEYSTONE_PORT/v3
+      username: admin
+      password: $KEYSTONE_ADMIN_PASSWORD
+      user_domain_name: Default
+      system_scope: all
+    region_name: RegionOne
+  cdlab-project:
+    auth:
+      auth_url: http://127.0.0.1:$KEYSTONE_PORT/v3
+      username: admin
+      password: $KEYSTONE_ADMIN_PASSWORD
+      user_domain_name: Default
+      project_name: admin
+      project_domain_name: Default
+    region_name: RegionOne
+YAML
+  chmod 600 "$CDLAB_DIR/clouds.yaml"
+  printf 'OS_CLIENT_CONFIG_FILE=%s\nOS_CLOUD=cdlab-system\n' "$CDLAB_DIR/clouds.yaml" >"$CDLAB_DIR/env"
+fi
 
 for h in "${LAB_HOSTS[@]}"; do
   in_hub ssh -o BatchMode=yes -o UserKnownHostsFile="$CDLAB_DIR/known_hosts" -o StrictHostKeyChecking=yes \
