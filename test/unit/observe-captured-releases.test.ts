@@ -2,7 +2,8 @@
  * Console argv captured from Debian's real Ironic builds in the e2e lab (issue 11):
  * trixie's 29.0.5-0+deb13u3 (shell-quoted EXEC, socat 1.8 running as /usr/bin/socat1,
  * shellinabox still there) and sid's 39.0.0 (socat under a forked conductor worker, no
- * shellinabox). Fixtures: test/fixtures/probe/captured-releases (capture-host.py).
+ * shellinabox), forky's 35.0.1 (also with [ipmi]store_cred_in_env: -E, no .pw file).
+ * Fixtures: test/fixtures/probe/captured-releases (capture-host.py).
  * The derived fixtures of every release are tested in observe-ironic-releases.test.ts.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -86,6 +87,19 @@ describe('what the real builds showed', () => {
       expect(f.mode).toBe('0o644');
       expect(f.content).toMatch(/^\d+\n$/);
     }
+  });
+
+  it('forky 35.0.1 with [ipmi]store_cred_in_env: ipmitool -E inside the quoted EXEC, no -f, no .pw file; each still a console that runs ipmitool', () => {
+    const hosts = byFile['forky-35.0.1-cred-env.json']!;
+    const socats = hosts.flatMap((h) => h.processes.filter((p) => p.comm === 'socat'));
+    expect(socats.length).toBeGreaterThan(0);
+    for (const p of socats) {
+      const exec = p.argv.find((a) => a.startsWith('EXEC:'))!;
+      expect(exec).toMatch(/^EXEC:"'ipmitool .* -E sol activate'"/);
+      expect(exec).not.toMatch(/ -f /);
+      expect(recogniseArgv(p.argv)).toMatchObject({ shape: 'socat-console', runsIpmitool: true });
+    }
+    for (const h of hosts) expect(h.tmp.filter((f) => f.name.endsWith('.pw')), h.host).toEqual([]);
   });
 
   it('sid 39.0.0: socat is the child of a forked worker, not of the conductor process; no shellinabox', () => {
