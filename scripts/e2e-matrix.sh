@@ -5,8 +5,10 @@
 #   sid      39.0 (newest)  every scenario, behind a real Keystone (token scope enforced;
 #                           the tool reads with system_scope: all, and a project scope is refused)
 #   trixie   29.0 (2025.1)  conductor-killed, conductor-restarted, console-disabled-leftover,
+#                           conductor-lingering (SIGTERM: deregistered at once, runs on 60 s),
 #                           with [json_rpc]port 8090: conductors register as host:8090
-#   forky    35.0 (2026.1)  the same three, and the drain scenario, with [ipmi]store_cred_in_env:
+#   forky    35.0 (2026.1)  conductor-killed, conductor-restarted, console-disabled-leftover and
+#                           conductor-drained, with [ipmi]store_cred_in_env:
 #                           ipmitool -E, the password in socat's environment, no .pw files
 # Usage: scripts/e2e-matrix.sh [SUITE...]   (default: all four, oldest and newest first)
 # Needs root; `npm run build` first. Each suite's lab is torn down before the next starts.
@@ -22,7 +24,7 @@ for suite in "${suites[@]}"; do
   case "$suite" in
     bookworm) ;;
     sid) env+=(CDLAB_KEYSTONE=yes) ;;
-    trixie) env+=(CDLAB_SCENARIOS="$between" CDLAB_JSON_RPC_PORT=8090) ;;
+    trixie) env+=(CDLAB_SCENARIOS="$between,conductor-lingering" CDLAB_JSON_RPC_PORT=8090) ;;
     forky) env+=(CDLAB_SCENARIOS="$between,conductor-drained" CDLAB_IPMI_CRED_ENV=yes) ;;
     *) echo "e2e-matrix: unknown suite $suite (bookworm, trixie, forky, sid)" >&2; exit 2 ;;
   esac

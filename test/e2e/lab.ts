@@ -27,6 +27,7 @@ export type LabHost = (typeof LAB_HOSTS)[number];
 export const SCENARIOS = [
   'conductor-killed',
   'conductor-stopped',
+  'conductor-lingering',
   'conductor-drained',
   'conductor-restarted',
   'console-disabled-leftover',
@@ -154,6 +155,8 @@ export interface ScenarioFacts {
   readonly pid?: number;
   readonly squatter_pid?: number;
   readonly killed_pid?: number;
+  /** conductor-lingering: whether the SIGTERM'd conductor (`pid`) still ran when the facts were taken. */
+  readonly lingering?: string;
   /** conductor-drained: whether the conductor logged that it got SIGUSR2 (`yes`/`no`). */
   readonly drain_logged?: string;
 }
