@@ -350,6 +350,16 @@ describe('lab layout', () => {
     }
   });
 
+  // Ironic 35.0+ takes several [console]port_range ranges (the lab: 10000:10001,10100:10199; END is exclusive).
+  if (LAB_RELEASE === 'forky' || LAB_RELEASE === 'sid') {
+    it('allocates console ports from both [console]port_range ranges', () => {
+      const ports = Object.values(labState().daemons).flatMap((byNode) => Object.values(byNode ?? {}).flat().map((d) => d.port));
+      expect(ports).toContain(10000);
+      expect(ports.some((p) => p >= 10100 && p <= 10199), ports.join(' ')).toBe(true);
+      expect(ports.filter((p) => p > 10000 && p < 10100)).toEqual([]);
+    });
+  }
+
   it(`runs the Ironic of Debian ${LAB_RELEASE}${LAB_JSON_RPC_PORT ? `, conductors registered as host:${LAB_JSON_RPC_PORT}` : ''}${LAB_KEYSTONE ? ', behind Keystone' : ''}`, () => {
     expect(readFileSync(join(LAB_DIR, 'release'), 'utf8').trim()).toBe(LAB_RELEASE);
     expect(existsSync(join(LAB_DIR, 'keystone.url'))).toBe(LAB_KEYSTONE);

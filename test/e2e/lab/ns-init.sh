@@ -14,9 +14,6 @@ name="$1" dir="$2" private_tmp="$3" root="${4:-}" labdir="${5:-}"
 
 hostname "$name"
 mount --bind "$dir/ironic.conf" /etc/ironic/ironic.conf
-if [[ "$private_tmp" == yes ]]; then
-  mount --bind "$dir/tmp" /tmp
-fi
 if [[ -n "$root" ]]; then
   mount --bind "$root" "$root"          # a mount of its own, so nothing below leaks into the cache
   mount -t proc proc "$root/proc"
@@ -32,12 +29,18 @@ if [[ -n "$root" ]]; then
     mkdir -p "$dir/roottmp" && chmod 1777 "$dir/roottmp"
     mount --bind "$dir/roottmp" "$root/tmp"
   fi
+  # The root by its working directory from here on: a root under /tmp (CDLAB_ROOTS=/tmp/…)
+  # is hidden by the private /tmp mounted next.
+  cd "$root"
+fi
+if [[ "$private_tmp" == yes ]]; then
+  mount --bind "$dir/tmp" /tmp
 fi
 echo ready >"$dir/init.ready"
 
 # As PID 1, bash reaps orphans (conductors' daemonised shellinaboxd, exited sessions).
 reap='trap "exit 0" TERM; while :; do sleep 3600 & wait $! || true; done'
 if [[ -n "$root" && "$private_tmp" == yes ]]; then
-  exec chroot "$root" /bin/bash -c "$reap"
+  exec chroot . /bin/bash -c "$reap"
 fi
 eval "$reap"

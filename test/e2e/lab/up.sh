@@ -82,6 +82,13 @@ done
 
 # --- configuration ----------------------------------------------------------------------
 db_socket="$CDLAB_DIR/mysql/mysqld.sock"
+# 35.0+ takes several ranges (END exclusive, as Python's range): the first holds one port,
+# so a conductor's second allocated console lands in the second range (five allocated
+# consoles on three conductors: at least one does).
+case "$CDLAB_IRONIC" in
+  forky|sid) PORT_RANGE=10000:10001,10100:10199 ;;
+  *) PORT_RANGE=10000:10099 ;;
+esac
 CONSOLES=fake,no-console,ipmitool-socat
 [[ "$CDLAB_SHELLINABOX" == yes ]] && CONSOLES+=,ipmitool-shellinabox
 ironic_conf() { # ironic_conf HOSTNAME ADDRESS DIR LOGFILE
@@ -122,7 +129,7 @@ automated_clean = false
 
 [console]
 socat_address = $2
-port_range = 10000:10099
+port_range = $PORT_RANGE
 
 [database]
 connection = mysql+pymysql://ironic:$DB_PASSWORD@localhost/ironic?unix_socket=$db_socket&charset=utf8
@@ -206,15 +213,21 @@ in_machine "$hub" setsid bash -c '
     --skip-networking --log-error="$1/mysqld.log" --innodb-buffer-pool-size=64M </dev/null >/dev/null 2>&1 &' _ "$CDLAB_DIR/mysql"
 for _ in $(seq 1 300); do [[ -S "$db_socket" ]] && break; sleep 0.1; done
 [[ -S "$db_socket" ]] || die "MariaDB did not start: see $CDLAB_DIR/mysql/mysqld.log"
-mariadb --socket="$db_socket" -uroot <<SQL
-CREATE DATABASE ironic CHARACTER SET utf8mb3;
-CREATE USER 'ironic'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-GRANT ALL PRIVILEGES ON ironic.* TO 'ironic'@'localhost';
+# A database, and a user of the same name, for one service: create_db NAME
+create_db() {
+  mariadb --socket="$db_socket" -uroot <<SQL
+CREATE DATABASE $1 CHARACTER SET utf8mb3;
+CREATE USER '$1'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+GRANT ALL PRIVILEGES ON $1.* TO '$1'@'localhost';
 SQL
+}
+# The version of a package in the release's root (or this machine), safe in a file name.
+release_version() { in_release "$hub" dpkg-query -W -f '${Version}' "$1" 2>/dev/null | tr -c 'A-Za-z0-9.+~\n-' _; }
+create_db ironic
 
 # ironic-dbsync runs every migration since 2014 (40 s on sid under load, per lab start); its
 # result is kept per Ironic build ($CDLAB_ROOTS/schema-<version>.sql) and loaded next time.
-ironic_version="$(in_release "$hub" dpkg-query -W -f '${Version}' ironic-common 2>/dev/null | tr -c 'A-Za-z0-9.+~\n-' _)"
+ironic_version="$(release_version ironic-common)"
 schema="$CDLAB_ROOTS/schema-${ironic_version:-unknown}.sql"
 if [[ -n "$ironic_version" && -s "$schema" ]]; then
   log "loading Ironic $ironic_version's schema ($schema)"
@@ -250,21 +263,34 @@ key_repository = $ks/fernet
 [credential]
 key_repository = $ks/credential
 CONF
-  mariadb --socket="$db_socket" -uroot <<SQL
-CREATE DATABASE keystone CHARACTER SET utf8mb3;
-CREATE USER 'keystone'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-GRANT ALL PRIVILEGES ON keystone.* TO 'keystone'@'localhost';
-SQL
-  log "keystone-manage db_sync, fernet_setup, bootstrap"
-  for step in db_sync "fernet_setup --keystone-user root --keystone-group root" \
-    "credential_setup --keystone-user root --keystone-group root" \
-    "bootstrap --bootstrap-password $KEYSTONE_ADMIN_PASSWORD --bootstrap-region-id RegionOne
-      --bootstrap-admin-url http://$HUB_ADDR:$KEYSTONE_PORT/v3 --bootstrap-internal-url http://$HUB_ADDR:$KEYSTONE_PORT/v3
-      --bootstrap-public-url http://127.0.0.1:$KEYSTONE_PORT/v3"; do
-    # shellcheck disable=SC2086  # the step is words
-    in_release "$hub" keystone-manage --config-file "$ks/keystone.conf" $step >>"$ks/manage.log" 2>&1 \
-      || die "keystone-manage ${step%% *} failed: see $ks/manage.log"
-  done
+  create_db keystone
+  # db_sync, the key repositories and bootstrap take 25-50 s of Python starts; their result
+  # (the database and both key repositories) is kept per Keystone build, like Ironic's schema.
+  ks_version="$(release_version python3-keystone)"
+  ks_cache="$CDLAB_ROOTS/keystone-${ks_version:-unknown}"
+  if [[ -n "$ks_version" && -s "$ks_cache/keystone.sql" ]]; then
+    log "loading Keystone $ks_version's bootstrapped database and keys ($ks_cache)"
+    mariadb --socket="$db_socket" -uroot keystone <"$ks_cache/keystone.sql" || die "loading $ks_cache failed (delete it to bootstrap again)"
+    cp -a "$ks_cache/fernet/." "$ks/fernet/"
+    cp -a "$ks_cache/credential/." "$ks/credential/"
+  else
+    log "keystone-manage db_sync, fernet_setup, credential_setup, bootstrap"
+    for step in db_sync "fernet_setup --keystone-user root --keystone-group root" \
+      "credential_setup --keystone-user root --keystone-group root" \
+      "bootstrap --bootstrap-password $KEYSTONE_ADMIN_PASSWORD --bootstrap-region-id RegionOne
+        --bootstrap-admin-url http://$HUB_ADDR:$KEYSTONE_PORT/v3 --bootstrap-internal-url http://$HUB_ADDR:$KEYSTONE_PORT/v3
+        --bootstrap-public-url http://127.0.0.1:$KEYSTONE_PORT/v3"; do
+      # shellcheck disable=SC2086  # the step is words
+      in_release "$hub" keystone-manage --config-file "$ks/keystone.conf" $step >>"$ks/manage.log" 2>&1 \
+        || die "keystone-manage ${step%% *} failed: see $ks/manage.log"
+    done
+    if [[ -n "$ks_version" ]]; then
+      rm -rf "$ks_cache.tmp"
+      mkdir -p "$ks_cache.tmp"
+      mariadb-dump --socket="$db_socket" -uroot keystone >"$ks_cache.tmp/keystone.sql" \
+        && cp -a "$ks/fernet" "$ks/credential" "$ks_cache.tmp/" && rm -rf "$ks_cache" && mv "$ks_cache.tmp" "$ks_cache"
+    fi
+  fi
   log "starting Keystone on 0.0.0.0:$KEYSTONE_PORT (hub namespace)"
   in_release "$hub" setsid env OS_KEYSTONE_CONFIG_FILES="$ks/keystone.conf" bash -c '
     python3 "$1/keystone-serve.py" 0.0.0.0 "$2" </dev/null >>"$1/serve.out" 2>&1 &
