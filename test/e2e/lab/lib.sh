@@ -97,14 +97,20 @@ in_host() {
 # Run a command in the hub network namespace (where the API and the tool run).
 in_hub() { ip netns exec "$HUB_NS" "$@"; }
 
-# Call the Ironic API from the hub: ironic_api METHOD PATH [JSON-BODY]
-ironic_api() {
-  local method="$1" path="$2" body="${3:-}"
-  local args=(-sS -X "$method" -H 'X-OpenStack-Ironic-API-Version: 1.82' -H 'Content-Type: application/json')
-  [[ -n "$body" ]] && args+=(--data "$body")
+# curl to the Ironic API from the hub, with a token when the lab runs Keystone:
+# ironic_curl METHOD PATH [CURL-OPTION...]
+ironic_curl() {
+  local method="$1" path="$2"; shift 2
+  local args=(-sS -X "$method" -H 'X-OpenStack-Ironic-API-Version: 1.82' -H 'Content-Type: application/json' "$@")
   [[ "$CDLAB_KEYSTONE" == yes ]] && args+=(-H "X-Auth-Token: $(lab_py token)")
   in_hub curl "${args[@]}" "http://127.0.0.1:${API_PORT}${path}"
 }
+# The body of an API call: ironic_api METHOD PATH [JSON-BODY]
+ironic_api() {
+  if [[ -n "${3:-}" ]]; then ironic_curl "$1" "$2" --data "$3"; else ironic_curl "$1" "$2"; fi
+}
+# Its HTTP status only: ironic_status METHOD PATH
+ironic_status() { ironic_curl "$1" "$2" -o /dev/null -w '%{http_code}'; }
 
 # The lab's Python helper (node setup, waiting for Ironic to settle).
 lab_py() { in_hub env CDLAB_DIR="$CDLAB_DIR" CDLAB_IRONIC="$CDLAB_IRONIC" "$LAB_PY" "${LAB_SRC}/ironic_lab.py" "$@"; }
@@ -158,8 +164,3 @@ scenario_end() {
 }
 # JSON field of a one-line JSON object: json_get '{"a":1}' a
 json_get() { "$LAB_PY" -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
-# HTTP status of an API call from the hub: ironic_status METHOD PATH
-ironic_status() {
-  in_hub curl -sS -o /dev/null -w '%{http_code}' -X "$1" -H 'X-OpenStack-Ironic-API-Version: 1.82' \
-    "http://127.0.0.1:${API_PORT}$2"
-}
