@@ -188,10 +188,10 @@ export interface IronicResponse {
   readonly body: unknown;
 }
 
-/** Call the lab's Ironic API from the hub namespace, at microversion 1.82. */
 /** A token scope of the lab's Keystone admin: what Ironic 2025.1+ wants, and what it refuses. */
 export type TokenScope = 'system' | 'project';
 
+/** Call the lab's Ironic API from the hub namespace, at microversion 1.82 (with a token of `scope` behind Keystone). */
 export function ironic(method: string, path: string, body?: unknown, scope: TokenScope = 'system'): IronicResponse {
   const args = ['netns', 'exec', HUB_NS, 'curl', '-sS', '-X', method, '-w', '\n%{http_code}',
     '-H', 'X-OpenStack-Ironic-API-Version: 1.82', '-H', 'Content-Type: application/json'];
