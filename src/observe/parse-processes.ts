@@ -31,6 +31,25 @@ export interface LineParser<T> {
   result(): Parsed<T>;
 }
 
+/**
+ * A parser of one record a line: `read` gives the record, `null` for a line that is not one
+ * (dropped, described safely) or `'skip'` for a line to pass over (a header, an unrelated
+ * container). Empty lines are passed over.
+ */
+export function recordLineParser<T>(read: (line: string) => T | null | 'skip'): LineParser<T[]> {
+  const records: T[] = [];
+  const dropped: string[] = [];
+  return {
+    line: (line) => {
+      if (line === '') return;
+      const record = read(line);
+      if (record === null) dropped.push(describeHostText(line));
+      else if (record !== 'skip') records.push(record);
+    },
+    result: () => ({ value: records, dropped }),
+  };
+}
+
 /** Feeds a whole section's text to a line parser. */
 export function parseLines<T>(parser: LineParser<T>, body: string): Parsed<T> {
   for (const line of body.split('\n')) parser.line(line);
@@ -137,32 +156,23 @@ const BRIEF_LINE = /^(\d+) (\d+) ([A-Za-z]) (\d+)(?: (.*)\$)?$/;
  * see ProcessInfo.brief.
  */
 export function briefProcessParser(): LineParser<ProcessInfo[]> {
-  const processes: ProcessInfo[] = [];
-  const dropped: string[] = [];
-  return {
-    line: (line) => {
-      if (line === '') return;
-      const match = BRIEF_LINE.exec(line);
-      if (match === null) {
-        dropped.push(describeHostText(line));
-        return;
-      }
-      const pid = Number(match[1]);
-      const argv0 = match[5];
-      processes.push({
-        pid,
-        ppid: Number(match[2]),
-        uid: -1,
-        user: '?',
-        state: match[3] as string,
-        startTicks: Number(match[4]),
-        argv: argv0 === undefined ? [] : redactArgv([unescapeSedLine(argv0)]),
-        nsPids: [pid],
-        brief: true,
-      });
-    },
-    result: () => ({ value: processes, dropped }),
-  };
+  return recordLineParser((line) => {
+    const match = BRIEF_LINE.exec(line);
+    if (match === null) return null;
+    const pid = Number(match[1]);
+    const argv0 = match[5];
+    return {
+      pid,
+      ppid: Number(match[2]),
+      uid: -1,
+      user: '?',
+      state: match[3] as string,
+      startTicks: Number(match[4]),
+      argv: argv0 === undefined ? [] : redactArgv([unescapeSedLine(argv0)]),
+      nsPids: [pid],
+      brief: true,
+    };
+  });
 }
 
 /** `name:uid` lines from getent passwd or /etc/passwd. */

@@ -1,5 +1,5 @@
 import { describeHostText } from './escaped-records.js';
-import { parseLines, type LineParser, type Parsed } from './parse-processes.js';
+import { parseLines, recordLineParser, type LineParser, type Parsed } from './parse-processes.js';
 import type { ListenSocket } from './types.js';
 import { sectionLines } from './probe-sections.js';
 
@@ -9,43 +9,26 @@ export function parseSsSection(body: string): Parsed<ListenSocket[]> {
 }
 
 export function ssParser(): LineParser<ListenSocket[]> {
-  const sockets: ListenSocket[] = [];
-  const dropped: string[] = [];
-  return {
-    line: (line) => {
-      if (line.trim() === '' || /^(State|Netid)\s/.test(line)) return;
-      const fields = line.trim().split(/\s+/);
-      const local = fields[3];
-      const parsed = local === undefined ? null : splitHostPort(local);
-      // A process name may hold a newline: its second half is no socket line.
-      if (fields[0] !== 'LISTEN' || parsed === null) {
-        dropped.push(describeHostText(line));
-        return;
-      }
-      const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-      sockets.push({ ...parsed, pids: [...new Set(pids)] });
-    },
-    result: () => ({ value: sockets, dropped }),
-  };
+  return recordLineParser((line) => {
+    if (line.trim() === '' || /^(State|Netid)\s/.test(line)) return 'skip';
+    const fields = line.trim().split(/\s+/);
+    const local = fields[3];
+    const parsed = local === undefined ? null : splitHostPort(local);
+    // A process name may hold a newline: its second half is no socket line.
+    if (fields[0] !== 'LISTEN' || parsed === null) return null;
+    const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
+    return { ...parsed, pids: [...new Set(pids)] };
+  });
 }
 
 /** The probe's `listen` section (format 3): `address:port pid...`, one listening socket a line. */
 export function listenParser(): LineParser<ListenSocket[]> {
-  const sockets: ListenSocket[] = [];
-  const dropped: string[] = [];
-  return {
-    line: (line) => {
-      if (line === '') return;
-      const [local, ...owners] = line.split(' ');
-      const parsed = local === undefined ? null : splitHostPort(local);
-      if (parsed === null || !owners.every((pid) => /^\d+$/.test(pid))) {
-        dropped.push(describeHostText(line));
-        return;
-      }
-      sockets.push({ ...parsed, pids: [...new Set(owners.map(Number))] });
-    },
-    result: () => ({ value: sockets, dropped }),
-  };
+  return recordLineParser((line) => {
+    const [local, ...owners] = line.split(' ');
+    const parsed = local === undefined ? null : splitHostPort(local);
+    if (parsed === null || !owners.every((pid) => /^\d+$/.test(pid))) return null;
+    return { ...parsed, pids: [...new Set(owners.map(Number))] };
+  });
 }
 
 /** `127.0.0.1:22`, `[::1]:22`, `*:22`, `0.0.0.0%lo:53`, old ss's `:::22`. */
