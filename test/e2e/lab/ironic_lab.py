@@ -127,7 +127,8 @@ def api(method, path, body=None, ok=(200, 201, 202, 204), retry_locked=True, hea
     before their forked worker's json-rpc server listens (seen on sid under load)."""
     deadline = time.time() + 120
     while True:
-        auth = {'X-Auth-Token': token()} if os.path.exists(KEYSTONE_URL_FILE) else {}
+        t = token()
+        auth = {'X-Auth-Token': t} if t else {}
         r = requests.request(method, API + path, headers=dict(HEADERS, **auth, **(headers or {})),
                              data=None if body is None else json.dumps(body), timeout=60)
         if r.status_code == 409 and retry_locked and time.time() < deadline:
