@@ -1,0 +1,123 @@
+import { describeHostText } from './escaped-records.js';
+import type { LineParser, Parsed } from './parse-processes.js';
+
+/**
+ * Graphical consoles (issue 14): Ironic's `container` console provider (2025.1+,
+ * `ironic/console/container/container.py`) runs one container per node through podman or
+ * docker: `run --detach --rm --name ironic-console-<uuid> --label
+ * org.openstack.ironic.console=true --label org.openstack.ironic.conductor=<CONF.host>
+ * --label org.openstack.ironic.node=<uuid> --publish … <image>`.
+ */
+export const CONSOLE_LABEL = 'org.openstack.ironic.console';
+export const CONDUCTOR_LABEL = 'org.openstack.ironic.conductor';
+export const NODE_LABEL = 'org.openstack.ironic.node';
+export const CONTAINER_NAME_PREFIX = 'ironic-console-';
+
+/**
+ * The `ps -a --no-trunc --format` template the probe gives podman and docker: both render
+ * it the same way (`.Label "key"` is empty when the label is missing). Never `inspect`:
+ * Ironic passes the BMC credentials in the container's environment (`APP_INFO`).
+ */
+export const CONTAINER_PS_FORMAT = [
+  '{{.ID}}',
+  '{{.Names}}',
+  '{{.State}}',
+  `{{.Label "${CONSOLE_LABEL}"}}`,
+  `{{.Label "${CONDUCTOR_LABEL}"}}`,
+  `{{.Label "${NODE_LABEL}"}}`,
+  '{{.Ports}}',
+].join('\t');
+
+export type ContainerEngine = 'podman' | 'docker';
+
+/** One published port: `127.0.0.1:43615->5900/tcp`. */
+export interface PublishedPort {
+  readonly address: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+}
+
+/** A container of Ironic's console provider, by its labels or, failing them, its name. */
+export interface ConsoleContainer {
+  readonly engine: ContainerEngine;
+  /** The full id (`--no-trunc`): what a removal re-checks before `rm --force`. */
+  readonly id: string;
+  readonly name: string;
+  /** running, exited, created, paused, …: as the engine says. */
+  readonly state: string;
+  /** `org.openstack.ironic.console=true`. */
+  readonly labelled: boolean;
+  /** `org.openstack.ironic.conductor`: the `[DEFAULT]host` of the conductor that started it. */
+  readonly conductor: string | null;
+  /** `org.openstack.ironic.node`, when it is a UUID. Only such a container is ever stopped. */
+  readonly nodeUuid: string | null;
+  /** The UUID in an `ironic-console-<uuid>` name, for a container whose labels are missing. */
+  readonly nameUuid: string | null;
+  readonly ports: readonly PublishedPort[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ID = /^[0-9a-f]{64}$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
+const PORT = /^(.*):(\d{1,5})->(\d{1,5})\/tcp$/;
+
+function parsePorts(text: string): PublishedPort[] | null {
+  if (text === '') return [];
+  const ports: PublishedPort[] = [];
+  for (const part of text.split(/,\s*/)) {
+    const m = PORT.exec(part);
+    if (m === null) {
+      if (/\/udp$/.test(part) || /^\d+\/tcp$/.test(part)) continue; // not published over TCP
+      return null;
+    }
+    const hostPort = Number(m[2]);
+    const containerPort = Number(m[3]);
+    if (hostPort < 1 || hostPort > 65535 || containerPort < 1 || containerPort > 65535) return null;
+    ports.push({ address: m[1] === '' ? '*' : m[1]!.replace(/^\[(.*)\]$/, '$1'), hostPort, containerPort });
+  }
+  return ports;
+}
+
+/**
+ * Reads one engine's `ps` lines (CONTAINER_PS_FORMAT) and keeps Ironic's console
+ * containers: labelled `org.openstack.ironic.console=true`, or named `ironic-console-…`
+ * (a custom template that dropped the labels). Every other container is left out; a line
+ * that does not parse is dropped, described safely.
+ */
+export function containerParser(engine: ContainerEngine): LineParser<ConsoleContainer[]> {
+  const containers: ConsoleContainer[] = [];
+  const dropped: string[] = [];
+  return {
+    line: (line) => {
+      if (line === '') return;
+      const fields = line.split('\t');
+      const [id, name, state, consoleLabel, conductor, node, portText] = fields;
+      const labelled = consoleLabel === 'true';
+      if (fields.length !== 7 || !ID.test(id!) || !NAME.test(name!) || !/^[a-z]{1,20}$/.test(state!)) {
+        dropped.push(describeHostText(line));
+        return;
+      }
+      const named = name!.startsWith(CONTAINER_NAME_PREFIX);
+      if (!labelled && !named) return;
+      const ports = parsePorts(portText!);
+      if (ports === null || (conductor !== '' && !HOST_NAME.test(conductor!))) {
+        dropped.push(describeHostText(line));
+        return;
+      }
+      const nameRest = named ? name!.slice(CONTAINER_NAME_PREFIX.length) : '';
+      containers.push({
+        engine,
+        id: id!,
+        name: name!,
+        state: state!,
+        labelled,
+        conductor: conductor === '' ? null : conductor!,
+        nodeUuid: UUID.test(node!) ? node! : null,
+        nameUuid: UUID.test(nameRest) ? nameRest : null,
+        ports,
+      });
+    },
+    result: (): Parsed<ConsoleContainer[]> => ({ value: containers, dropped }),
+  };
+}
