@@ -1,5 +1,6 @@
 import { describeHostText } from './escaped-records.js';
 import type { LineParser, Parsed } from './parse-processes.js';
+import type { ConsoleContainer, ContainerEngine, PublishedPort } from './types.js';
 
 /**
  * Graphical consoles (issue 14): Ironic's `container` console provider (2025.1+,
@@ -27,34 +28,6 @@ export const CONTAINER_PS_FORMAT = [
   `{{.Label "${NODE_LABEL}"}}`,
   '{{.Ports}}',
 ].join('\t');
-
-export type ContainerEngine = 'podman' | 'docker';
-
-/** One published port: `127.0.0.1:43615->5900/tcp`. */
-export interface PublishedPort {
-  readonly address: string;
-  readonly hostPort: number;
-  readonly containerPort: number;
-}
-
-/** A container of Ironic's console provider, by its labels or, failing them, its name. */
-export interface ConsoleContainer {
-  readonly engine: ContainerEngine;
-  /** The full id (`--no-trunc`): what a removal re-checks before `rm --force`. */
-  readonly id: string;
-  readonly name: string;
-  /** running, exited, created, paused, …: as the engine says. */
-  readonly state: string;
-  /** `org.openstack.ironic.console=true`. */
-  readonly labelled: boolean;
-  /** `org.openstack.ironic.conductor`: the `[DEFAULT]host` of the conductor that started it. */
-  readonly conductor: string | null;
-  /** `org.openstack.ironic.node`, when it is a UUID. Only such a container is ever stopped. */
-  readonly nodeUuid: string | null;
-  /** The UUID in an `ironic-console-<uuid>` name, for a container whose labels are missing. */
-  readonly nameUuid: string | null;
-  readonly ports: readonly PublishedPort[];
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID = /^[0-9a-f]{64}$/;

@@ -88,6 +88,7 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     consoles,
     orphans,
     unmanaged,
+    containers: drops.take('containers', probe.containers),
     privileged,
     warnings: [
       ...probe.warnings,

@@ -1,5 +1,6 @@
 import type { HostSpec } from '../inventory/types.js';
 import { shellQuote } from '../transport/host-command.js';
+import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { PROC_SED, SELECT_AWK } from './probe-select.js';
 
 /**
@@ -200,6 +201,11 @@ printf 'self %s\\n' "$v"
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
+for e in podman docker; do
+  command -v $e >/dev/null 2>&1 || continue
+  sec containers-$e
+  $e ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null || warn "$e ps failed: its console containers are not listed"
+done
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}

@@ -10,8 +10,9 @@ import {
   type StatEntry,
   type StatusEntry,
 } from './parse-processes.js';
+import { containerParser } from './parse-containers.js';
 import { fdParser, listenParser, ssParser } from './parse-sockets.js';
-import type { ListenSocket, ProcessInfo } from './types.js';
+import type { ConsoleContainer, ListenSocket, ProcessInfo } from './types.js';
 
 /** What one host's probe output became: the parsed records, and the few small sections as text. */
 export interface ProbeRecords {
@@ -27,6 +28,8 @@ export interface ProbeRecords {
   /** From the `listen` section (format 3) or `ss` (format 2); null when neither came. */
   readonly listeners: Parsed<ListenSocket[]> | null;
   readonly fdOwners: ReadonlyMap<string, number[]>;
+  /** Ironic's console containers, from podman's and docker's `ps` (one entry per container id). */
+  readonly containers: Parsed<ConsoleContainer[]>;
   /** Sections seen, in order (a missing one is reported by name). */
   readonly seen: ReadonlySet<string>;
 }
@@ -58,6 +61,8 @@ export class ProbeReader {
   private readonly listen = listenParser();
   private readonly ss = ssParser();
   private readonly fd = fdParser();
+  private readonly podman = containerParser('podman');
+  private readonly docker = containerParser('docker');
   private readonly parsers: ReadonlyMap<string, LineParser<unknown>> = new Map<string, LineParser<unknown>>([
     ['stat', this.stat],
     ['cmdline', this.cmdline],
@@ -66,6 +71,8 @@ export class ProbeReader {
     ['listen', this.listen],
     ['ss', this.ss],
     ['fd', this.fd],
+    ['containers-podman', this.podman],
+    ['containers-docker', this.docker],
   ]);
 
   constructor(private readonly hostName: string) {}
@@ -101,6 +108,7 @@ export class ProbeReader {
       brief: this.ps.result(),
       listeners,
       fdOwners: this.fd.result().value,
+      containers: mergeContainers(this.podman.result(), this.docker.result()),
       seen: this.seen,
     };
   }
@@ -138,6 +146,12 @@ export class ProbeReader {
     if (lines === undefined) this.texts.set(name, [copy(line)]);
     else lines.push(copy(line));
   }
+}
+
+/** podman's and docker's lists, one entry per id: `docker` may be podman's shim (podman-docker). */
+function mergeContainers(podman: Parsed<ConsoleContainer[]>, docker: Parsed<ConsoleContainer[]>): Parsed<ConsoleContainer[]> {
+  const ids = new Set(podman.value.map((c) => c.id));
+  return { value: [...podman.value, ...docker.value.filter((c) => !ids.has(c.id))], dropped: [...podman.dropped, ...docker.dropped] };
 }
 
 /** A flat copy: a slice would keep the whole chunk it came from alive. */

@@ -140,10 +140,40 @@ export interface HostObservation {
   readonly consoles: readonly ConsoleDaemon[];
   readonly orphans: readonly OrphanSession[];
   readonly unmanaged: readonly UnmanagedProcess[];
+  /** Graphical consoles: Ironic's console containers (podman, docker) on this host. */
+  readonly containers: readonly ConsoleContainer[];
   /** Whether the probe ran with root privileges (sockets' owners and others' files visible). */
   readonly privileged: boolean;
   /** Things the probe could not do, each one line (e.g. "ss missing: used /proc/net/tcp"). */
   readonly warnings: readonly string[];
+}
+
+export type ContainerEngine = 'podman' | 'docker';
+
+/** One published port: `127.0.0.1:43615->5900/tcp`. */
+export interface PublishedPort {
+  readonly address: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+}
+
+/** A container of Ironic's console provider (parse-containers.ts), by its labels or, failing them, its name. */
+export interface ConsoleContainer {
+  readonly engine: ContainerEngine;
+  /** The full id (`--no-trunc`): what a removal re-checks before `rm --force`. */
+  readonly id: string;
+  readonly name: string;
+  /** running, exited, created, paused, …: as the engine says. */
+  readonly state: string;
+  /** `org.openstack.ironic.console=true`. */
+  readonly labelled: boolean;
+  /** `org.openstack.ironic.conductor`: the `[DEFAULT]host` of the conductor that started it. */
+  readonly conductor: string | null;
+  /** `org.openstack.ironic.node`, when it is a UUID. Only such a container is ever stopped. */
+  readonly nodeUuid: string | null;
+  /** The UUID in an `ironic-console-<uuid>` name, for a container whose labels are missing. */
+  readonly nameUuid: string | null;
+  readonly ports: readonly PublishedPort[];
 }
 
 /** The outcome of observing one host. */

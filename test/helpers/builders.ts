@@ -259,6 +259,7 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     observedAt: '2025-01-01T00:00:00.000Z',
     privileged: true,
     warnings: [],
+    containers: [],
     ...rest,
     settings,
     consoles,

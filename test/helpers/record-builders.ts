@@ -40,6 +40,7 @@ export function observation(overrides: Partial<HostObservation> = {}): HostObser
     consoles: [],
     orphans: [],
     unmanaged: [],
+    containers: [],
     privileged: true,
     warnings: [],
     ...overrides,

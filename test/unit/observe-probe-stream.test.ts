@@ -53,7 +53,24 @@ const v3 = [
   '',
 ].join('\n');
 
+/** The same answer with podman's and docker's `ps` sections (docker here is podman's shim: the same container twice). */
+const CONTAINER = ['c'.repeat(64), 'ironic-console-11111111-2222-4333-8444-555555555555', 'running', 'true', 'conductor-1', '11111111-2222-4333-8444-555555555555', '127.0.0.1:43615->5900/tcp'].join('\t');
+const OTHER = ['d'.repeat(64), 'ironic-console-22222222-2222-4333-8444-555555555555', 'exited', 'true', 'conductor-2', '22222222-2222-4333-8444-555555555555', ''].join('\t');
+const withContainers = v3.replace(
+  `@@cd ${NONCE} conf@@`,
+  [`@@cd ${NONCE} containers-podman@@`, CONTAINER, ['e'.repeat(64), 'web', 'running', '', '', '', ''].join('\t'), '', `@@cd ${NONCE} containers-docker@@`, CONTAINER, OTHER, '', `@@cd ${NONCE} conf@@`].join('\n'),
+);
+
 describe('ProbeReader: parsing as the output arrives', () => {
+  it.each([1, 7, 4096])('reads the console containers of podman and docker cut into %i-byte chunks, one entry per container id', (size) => {
+    const observation = streamed(Buffer.from(withContainers, 'utf8'), size);
+    expect(observation.containers.map((c) => [c.engine, c.nodeUuid, c.conductor, c.state, c.ports.length])).toEqual([
+      ['podman', '11111111-2222-4333-8444-555555555555', 'conductor-1', 'running', 1],
+      ['docker', '22222222-2222-4333-8444-555555555555', 'conductor-2', 'exited', 0],
+    ]);
+    expect(streamed(Buffer.from(v3, 'utf8'), size).containers).toEqual([]);
+  });
+
   it.each([1, 3, 4096])('gives the same observation for a format-2 capture cut into %i-byte chunks', (size) => {
     const text = readFileSync(join(FIXTURES, 'root-ss.txt'));
     expect(streamed(text, size)).toEqual(parseProbeOutput(text.toString('utf8'), host));
