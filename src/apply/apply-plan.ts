@@ -7,13 +7,13 @@
 import type { DesiredStateSource } from '../desire/types.js';
 import { ConfigError, InternalError, describeError } from '../errors.js';
 import { mapLimited } from '../map-limited.js';
-import type { Action, KillAction, Plan, RemoveFileAction, RestartAction } from '../plan/types.js';
+import type { Action, KillAction, Plan, RemoveFileAction, RestartAction, StopContainerAction } from '../plan/types.js';
 import type { AuditStore } from '../record/types.js';
 import type { RemoteShell } from '../transport/types.js';
 import { ActionJournal, type OutcomeBody } from './action-journal.js';
 import type { KillOptions } from './kill-command.js';
 import { shellWithSignal } from '../transport/cancelled.js';
-import { runKill, runRemoveFile } from './run-host-action.js';
+import { runKill, runRemoveFile, runStopContainer } from './run-host-action.js';
 import type { ActionOutcome, ApplyEvent } from './types.js';
 
 export interface ApplyDeps {
@@ -41,7 +41,7 @@ export const DEFAULT_HOST_TIMEOUT_MS = 60_000;
 export const DEFAULT_RESTART_TIMEOUT_MS = 120_000;
 const DEFAULT_CONCURRENCY = 16;
 
-type HostAction = KillAction | RemoveFileAction;
+type HostAction = KillAction | RemoveFileAction | StopContainerAction;
 
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ActionOutcome[]> {
   if (plan.refusal !== null) {
@@ -52,20 +52,20 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ActionOutc
   const timeoutMs = deps.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS;
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
 
-  const hostActions = plan.actions.filter((a): a is HostAction => a.kind === 'kill' || a.kind === 'remove-file');
+  const hostActions = plan.actions.filter((a): a is HostAction => a.kind === 'kill' || a.kind === 'remove-file' || a.kind === 'stop-container');
   const byHost = new Map<string, HostAction[]>();
   for (const action of hostActions) byHost.set(action.host, [...(byHost.get(action.host) ?? []), action]);
   await mapLimited([...byHost], concurrency, ([host, actions]) => runHost(host, actions, deps, journal, timeoutMs));
 
   const failedKills = new Set(
-    hostActions.filter((a) => a.kind === 'kill' && journal.outcome(a.id)?.status === 'failed').map((a) => a.nodeUuid),
+    hostActions.filter((a) => a.kind !== 'remove-file' && journal.outcome(a.id)?.status === 'failed').map((a) => a.nodeUuid),
   );
   const restarts = plan.actions.filter((a): a is RestartAction => a.kind === 'restart');
   await mapLimited(restarts, concurrency, (action) => {
     if (failedKills.has(action.nodeUuid)) {
       journal.finish(action, {
         status: 'skipped',
-        detail: `not restarted: a kill for node ${action.nodeUuid} failed, its port or SOL session may still be held`,
+        detail: `not restarted: a kill or container stop for node ${action.nodeUuid} failed, its port or console session may still be held`,
         killed: [],
       });
       return Promise.resolve();
@@ -96,9 +96,10 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
     for (const action of actions) {
       if (timedOut) return;
       await runRecorded(journal, action, async () => {
-        if (action.kind !== 'kill') return feedsLiveConsole(action, actions, journal) ?? runRemoveFile(shell, action, timeoutMs);
+        if (action.kind === 'remove-file') return feedsLiveConsole(action, actions, journal) ?? runRemoveFile(shell, action, timeoutMs);
         const unproven = await unknownNodeStillKnown(action, deps);
-        return unproven ?? runKill(shell, action, timeoutMs, deps.kill ?? {});
+        if (unproven !== null) return unproven;
+        return action.kind === 'kill' ? runKill(shell, action, timeoutMs, deps.kill ?? {}) : runStopContainer(shell, action, timeoutMs);
       });
     }
   };
@@ -130,11 +131,12 @@ async function runHost(host: string, actions: readonly HostAction[], deps: Apply
  * self-parented nodes; a proxy may cut them short): its console is killed only when
  * `GET /v1/nodes/<uuid>` answers 404 now. Anything else skips the kill, saying why.
  */
-async function unknownNodeStillKnown(action: KillAction, deps: ApplyDeps): Promise<OutcomeBody | null> {
+async function unknownNodeStillKnown(action: KillAction | StopContainerAction, deps: ApplyDeps): Promise<OutcomeBody | null> {
   if (action.findingKind !== 'unknown-node') return null;
-  if (action.nodeUuid === null) return { status: 'skipped', detail: 'not killed: no node uuid to ask Ironic about', killed: [] };
+  const what = action.kind === 'kill' ? 'not killed' : 'not stopped';
+  if (action.nodeUuid === null) return { status: 'skipped', detail: `${what}: no node uuid to ask Ironic about`, killed: [] };
   const check = await deps.ironic.checkNodeGone(action.nodeUuid);
-  return check.gone ? null : { status: 'skipped', detail: `not killed: node ${action.nodeUuid}: ${check.reason}`, killed: [] };
+  return check.gone ? null : { status: 'skipped', detail: `${what}: node ${action.nodeUuid}: ${check.reason}`, killed: [] };
 }
 
 /** A credential file stays while a kill of its node's console on this host did not happen: the console still reads it. */

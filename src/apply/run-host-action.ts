@@ -2,12 +2,13 @@
  * The one runner of host changes: sends a kill or removal script to a host's shell and
  * turns what it printed into an outcome.
  */
-import type { KillAction, RemoveFileAction } from '../plan/types.js';
+import type { KillAction, RemoveFileAction, StopContainerAction } from '../plan/types.js';
 import type { ExecResult, RemoteShell } from '../transport/types.js';
 import type { OutcomeBody } from './action-journal.js';
 import { buildKillCommand, type KillOptions } from './kill-command.js';
 import { parseKillOutput } from './kill-output.js';
 import { buildRemoveFileCommand, parseRemoveFileOutput } from './remove-file-command.js';
+import { buildStopContainerCommand, parseStopContainerOutput } from './stop-container-command.js';
 import { wrapForHost } from '../transport/host-command.js';
 
 /**
@@ -51,6 +52,23 @@ export async function runRemoveFile(shell: RemoteShell, action: RemoveFileAction
       return { status: 'skipped', detail: `${action.path}: kept (${detail})`, killed: [] };
     case 'failed':
       return { status: 'failed', detail: `${action.path}: ${detail}: ${why(result)}`, killed: [] };
+  }
+}
+
+/** A console container, on the host itself (never inside a conductor's container), as the probe ran. */
+export async function runStopContainer(shell: RemoteShell, action: StopContainerAction, timeoutMs: number): Promise<OutcomeBody> {
+  const { command, stdin } = wrapForHost(shell.host, buildStopContainerCommand(action), 'host');
+  const result = await shell.exec(command, { stdin, timeoutMs });
+  const { status, detail } = parseStopContainerOutput(result.stdout);
+  const what = `${action.container.engine} container ${action.container.name}`;
+  switch (status) {
+    case 'removed':
+    case 'absent':
+      return { status: 'done', detail: `${what}: ${detail}`, killed: [] };
+    case 'kept':
+      return { status: 'skipped', detail: `${what}: ${detail}`, killed: [] };
+    case 'failed':
+      return { status: 'failed', detail: `${what}: ${detail}: ${why(result)}`, killed: [] };
   }
 }
 

@@ -1,3 +1,4 @@
+import { hasGraphicalConsole } from '../desire/desired-node.js';
 import type { DesiredNode } from '../desire/types.js';
 import type { ConsoleDaemon, HostObservation } from '../observe/types.js';
 import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
@@ -195,7 +196,9 @@ export function compareHostDaemons(context: FleetContext, host: HostContext, obs
           }),
         );
       }
-    } else if (!node.consoleEnabled) {
+    } else if (!node.consoleEnabled || hasGraphicalConsole(node)) {
+      // A graphical console runs in a container: a serial daemon is no console of the node.
+      const why = node.consoleEnabled ? `the node's console interface is ${node.consoleInterface}: its console is a container` : 'Ironic says console_enabled: false';
       for (const daemon of daemons) {
         findings.push(
           makeFinding({
@@ -204,8 +207,8 @@ export function compareHostDaemons(context: FleetContext, host: HostContext, obs
             severity: 'warning',
             key: uuid,
             nodeName: node.name,
-            message: `console daemon on ${host.host} for node ${nodeLabel(node, uuid)}, whose console is disabled`,
-            evidence: [...daemonEvidence(observation, daemon), 'Ironic says console_enabled: false'],
+            message: `console daemon on ${host.host} for node ${nodeLabel(node, uuid)}, whose ${node.consoleEnabled ? 'console is graphical' : 'console is disabled'}`,
+            evidence: [...daemonEvidence(observation, daemon), why],
             remedy: 'kill',
           }),
         );

@@ -1,6 +1,7 @@
 import type { DesiredState } from '../desire/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { HostScan } from '../observe/types.js';
+import { compareHostContainers } from './compare-containers.js';
 import { compareHostDaemons } from './compare-daemons.js';
 import { compareHostFiles } from './compare-files.js';
 import { compareOrphans, compareUnmanaged, compareUnreachable } from './compare-host-processes.js';
@@ -63,6 +64,7 @@ export function compareFleet(input: CompareInput): FleetReport {
       ...compareUnknownConductor(context, host),
       ...compareHostDaemons(context, host, observation),
       ...compareOwnedNodes(context, host, observation),
+      ...compareHostContainers(context, host, observation),
       ...compareHostFiles(context, host, observation),
       ...compareOrphans(context, host, observation),
       ...compareUnmanaged(host, observation),

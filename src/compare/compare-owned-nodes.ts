@@ -1,3 +1,4 @@
+import { hasGraphicalConsole } from '../desire/desired-node.js';
 import type { DesiredNode } from '../desire/types.js';
 import type { ConsoleDaemon, HostObservation, ListenSocket } from '../observe/types.js';
 import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownsNode } from './fleet-context.js';
@@ -85,7 +86,8 @@ export function compareOwnedNodes(context: FleetContext, host: HostContext, obse
   const findings: Finding[] = [];
   if (host.ironicName === null) return findings;
   for (const node of context.nodesByConductor.get(host.ironicName) ?? []) {
-    if (!node.consoleEnabled || !ownsNode(host, node)) continue;
+    // A graphical console is a container, judged in compare-containers.ts.
+    if (!node.consoleEnabled || hasGraphicalConsole(node) || !ownsNode(host, node)) continue;
     const own = live.filter((d) => d.nodeUuid === node.uuid);
     if (own.length === 0) findings.push(missing(host, node));
     const conflict = portConflict(host, observation, node, own);

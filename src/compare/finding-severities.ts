@@ -22,3 +22,6 @@ export const SEVERITIES_BY_KIND: Readonly<Record<FindingKind, readonly Severity[
   'unknown-conductor': ['warning'],
   'host-alias': ['info'],
 };
+
+/** The kinds a graphical console (a console container) can be found as. */
+export const GRAPHICAL_KINDS: readonly FindingKind[] = ['wrong-host', 'console-disabled', 'unknown-node', 'duplicate', 'missing', 'stale-pidfile', 'unmanaged'];

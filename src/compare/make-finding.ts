@@ -1,4 +1,4 @@
-import type { Finding, FindingKind, ProcessRef, Remedy, Severity } from './types.js';
+import type { Finding, FindingKind, GraphicalConsole, ProcessRef, Remedy, Severity } from './types.js';
 
 /** What a rule must say about a finding; everything else defaults to "none". */
 export interface FindingDraft {
@@ -18,6 +18,7 @@ export interface FindingDraft {
   readonly actual?: string | null;
   readonly evidence?: readonly string[];
   readonly dependsOn?: readonly string[];
+  readonly graphical?: GraphicalConsole;
 }
 
 export function makeFinding(draft: FindingDraft): Finding {
@@ -37,6 +38,7 @@ export function makeFinding(draft: FindingDraft): Finding {
     evidence: draft.evidence ?? [],
     remedy: draft.remedy,
     dependsOn: draft.dependsOn ?? [],
+    ...(draft.graphical === undefined ? {} : { graphical: draft.graphical }),
   };
 }
 

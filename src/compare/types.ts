@@ -20,8 +20,39 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export type Severity = 'critical' | 'warning' | 'info';
 
-/** What a finding calls for; `plan` turns these into actions. */
-export type Remedy = 'kill' | 'restart' | 'remove-file' | 'report';
+/**
+ * What a finding calls for; `plan` turns these into actions. `stop-container` stops a
+ * graphical console the way Ironic's provider would (`rm --force`, after the host checks
+ * the container is still the one scanned).
+ */
+export type Remedy = 'kill' | 'restart' | 'remove-file' | 'stop-container' | 'report';
+
+/** Ironic's console container providers whose consoles run on the conductor host. */
+export type ContainerProvider = 'container' | 'systemd';
+
+/** A graphical console's container as the scan saw it: what a stop checks again on the host. */
+export interface ContainerRef {
+  readonly engine: 'podman' | 'docker';
+  /** Full id: the stop removes this container, by id, and nothing else. */
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  /** The `org.openstack.ironic.node` label, when it holds a UUID; a container without one is never stopped. */
+  readonly nodeLabel: string | null;
+  /** The `org.openstack.ironic.conductor` label: the conductor that started it. */
+  readonly conductorLabel: string | null;
+}
+
+/**
+ * A finding about a graphical (VNC) console rather than a serial one: Ironic 2025.1+ runs
+ * one container per node (`[vnc]container_provider`). Absent on serial findings.
+ */
+export interface GraphicalConsole {
+  /** The host's provider per its ironic.conf, when known. */
+  readonly provider: ContainerProvider | null;
+  /** The container involved; null for a console that is missing. */
+  readonly container: ContainerRef | null;
+}
 
 /**
  * A process a kill may target, with the identity that must still hold on the host: pid,
@@ -60,6 +91,8 @@ export interface Finding {
   readonly remedy: Remedy;
   /** Host whose scan the fix depends on besides `host` (e.g. the owner of a wrong-host node). */
   readonly dependsOn: readonly string[];
+  /** Set when the console is graphical (a container), absent for serial consoles. */
+  readonly graphical?: GraphicalConsole;
 }
 
 /** The result of compare for a whole fleet. */

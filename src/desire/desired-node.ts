@@ -62,6 +62,7 @@ export function toDesiredNode(raw: unknown, where: string): DesiredNode {
     reservation: optionalString(raw['reservation']),
     consolePort: parsePort(driverInfo['ipmi_terminal_port']) ?? parsePort(internal['allocated_ipmi_terminal_port']),
     consolePortFixed: parsePort(driverInfo['ipmi_terminal_port']) !== null,
+    vncPort: parsePort(internal['vnc_port']),
     parentNode: parentNodeField(raw),
   };
 }
@@ -71,6 +72,15 @@ function parentNodeField(raw: Raw): string | null | undefined {
   if (!('parent_node' in raw)) return undefined;
   const value = raw['parent_node'];
   return typeof value === 'string' && value !== '' ? value : value === null ? null : undefined;
+}
+
+/**
+ * Whether a node's console is graphical (Ironic 2025.1+: `redfish-graphical`,
+ * `fake-graphical`): its console is a container of the console provider, never a socat or
+ * shellinaboxd, and a serial daemon for it is not its console.
+ */
+export function hasGraphicalConsole(node: DesiredNode): boolean {
+  return node.consoleInterface !== null && node.consoleInterface.endsWith('-graphical');
 }
 
 /** A node whose `parent_node` is its own uuid. */

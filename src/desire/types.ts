@@ -25,6 +25,11 @@ export interface DesiredNode {
    */
   readonly consolePortFixed: boolean;
   /**
+   * A graphical console's published VNC port (`driver_internal_info.vnc_port`, set by the
+   * conductor that started its container); null when none is recorded.
+   */
+  readonly vncPort?: number | null;
+  /**
    * `parent_node` (1.83+): the parent's uuid, null for a node without one, undefined when
    * the answer had no such field (an API below 1.83). A node whose parent is itself
    * (Debian's 29.0.5-0+deb13u3 does this on every PATCH) is left out of Ironic's periodic

@@ -26,6 +26,14 @@ export interface ConductorSettings {
   readonly socatAddress?: string;
   /** `[console]port_range`, e.g. "10000:20000". */
   readonly portRange?: string;
+  /** `[vnc]enabled`: graphical consoles (2025.1+), as written ("True", "false", …). From ironic.conf only. */
+  readonly vncEnabled?: string;
+  /** `[vnc]container_provider`: fake (Ironic's default), container, systemd, kubernetes. */
+  readonly containerProvider?: string;
+  /** `[vnc]container_executable` (default docker). */
+  readonly containerExecutable?: string;
+  /** `[vnc]container_host`: "set" when the engine is remote (its value never leaves the host). */
+  readonly containerHost?: string;
 }
 
 /** A conductor host as resolved from any inventory format. */

@@ -1,5 +1,4 @@
-import { describeHostText } from './escaped-records.js';
-import type { LineParser, Parsed } from './parse-processes.js';
+import { type LineParser, recordLineParser } from './parse-processes.js';
 import type { ConsoleContainer, ContainerEngine, PublishedPort } from './types.js';
 
 /**
@@ -59,38 +58,26 @@ function parsePorts(text: string): PublishedPort[] | null {
  * that does not parse is dropped, described safely.
  */
 export function containerParser(engine: ContainerEngine): LineParser<ConsoleContainer[]> {
-  const containers: ConsoleContainer[] = [];
-  const dropped: string[] = [];
-  return {
-    line: (line) => {
-      if (line === '') return;
-      const fields = line.split('\t');
-      const [id, name, state, consoleLabel, conductor, node, portText] = fields;
-      const labelled = consoleLabel === 'true';
-      if (fields.length !== 7 || !ID.test(id!) || !NAME.test(name!) || !/^[a-z]{1,20}$/.test(state!)) {
-        dropped.push(describeHostText(line));
-        return;
-      }
-      const named = name!.startsWith(CONTAINER_NAME_PREFIX);
-      if (!labelled && !named) return;
-      const ports = parsePorts(portText!);
-      if (ports === null || (conductor !== '' && !HOST_NAME.test(conductor!))) {
-        dropped.push(describeHostText(line));
-        return;
-      }
-      const nameRest = named ? name!.slice(CONTAINER_NAME_PREFIX.length) : '';
-      containers.push({
-        engine,
-        id: id!,
-        name: name!,
-        state: state!,
-        labelled,
-        conductor: conductor === '' ? null : conductor!,
-        nodeUuid: UUID.test(node!) ? node! : null,
-        nameUuid: UUID.test(nameRest) ? nameRest : null,
-        ports,
-      });
-    },
-    result: (): Parsed<ConsoleContainer[]> => ({ value: containers, dropped }),
-  };
+  return recordLineParser((line) => {
+    const fields = line.split('\t');
+    const [id, name, state, consoleLabel, conductor, node, portText] = fields;
+    if (fields.length !== 7 || !ID.test(id!) || !NAME.test(name!) || !/^[a-z]{1,20}$/.test(state!)) return null;
+    const labelled = consoleLabel === 'true';
+    const named = name!.startsWith(CONTAINER_NAME_PREFIX);
+    if (!labelled && !named) return 'skip';
+    const ports = parsePorts(portText!);
+    if (ports === null || (conductor !== '' && !HOST_NAME.test(conductor!))) return null;
+    const nameRest = named ? name!.slice(CONTAINER_NAME_PREFIX.length) : '';
+    return {
+      engine,
+      id: id!,
+      name: name!,
+      state: state!,
+      labelled,
+      conductor: conductor === '' ? null : conductor!,
+      nodeUuid: UUID.test(node!) ? node! : null,
+      nameUuid: UUID.test(nameRest) ? nameRest : null,
+      ports,
+    };
+  });
 }

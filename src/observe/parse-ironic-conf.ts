@@ -11,10 +11,14 @@ const KEYS: Readonly<Record<string, { section: string; field: keyof ConductorSet
   terminal_pid_dir: { section: 'console', field: 'terminalPidDir' },
   socat_address: { section: 'console', field: 'socatAddress' },
   port_range: { section: 'console', field: 'portRange' },
+  enabled: { section: 'vnc', field: 'vncEnabled' },
+  container_provider: { section: 'vnc', field: 'containerProvider' },
+  container_executable: { section: 'vnc', field: 'containerExecutable' },
+  container_host: { section: 'vnc', field: 'containerHost' },
 };
 
 /**
- * The probe's filtered ironic.conf: section headers and `key=value` for the five keys.
+ * The probe's filtered ironic.conf: section headers and `key=value` for the keys it sends.
  * A key counts only in its own section (`host` also appears in [database] URLs' sections
  * of some deployments, and `[oslo_messaging_rabbit]` has its own hosts). Last one wins.
  */

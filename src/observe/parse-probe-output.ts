@@ -89,6 +89,7 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     orphans,
     unmanaged,
     containers: drops.take('containers', probe.containers),
+    containerEngines: probe.containerEngines,
     privileged,
     warnings: [
       ...probe.warnings,

@@ -26,8 +26,9 @@ import { PROC_SED, SELECT_AWK } from './probe-select.js';
  * element can look like a file-name line. File names outside `[A-Za-z0-9._-]` are skipped
  * with a warning, and a pid file's content is printed only when it is a number.
  *
- * ironic.conf never leaves the host whole: only section headers and the five keys the
- * observe stage needs are printed (the file holds DB and Keystone passwords). Password
+ * ironic.conf never leaves the host whole: only section headers and the few keys the
+ * observe stage needs are printed (the file holds DB and Keystone passwords); of
+ * `[vnc]container_host` only whether it is set. Password
  * files (`*.pw`) are only stat'ed, never read.
  */
 
@@ -35,7 +36,20 @@ import { PROC_SED, SELECT_AWK } from './probe-select.js';
 export const DEFAULT_FILE_DIRS = ['/tmp', '/var/lib/ironic/tmp'] as const;
 
 /** The only ironic.conf keys that leave the host. */
-export const CONF_KEYS = ['host', 'tempdir', 'terminal_pid_dir', 'socat_address', 'port_range'] as const;
+export const CONF_KEYS = [
+  'host',
+  'tempdir',
+  'terminal_pid_dir',
+  'socat_address',
+  'port_range',
+  // [vnc]: graphical consoles (2025.1+). `enabled` is printed from every section; only [vnc]'s counts.
+  'enabled',
+  'container_provider',
+  'container_executable',
+] as const;
+
+/** Printed as `container_host=set`: its value (an engine URL) never leaves the host. */
+const PRESENCE_KEYS = ['container_host'] as const;
 
 /**
  * What one process's cmdline may send: this many elements, each escaped line cut to this
@@ -56,7 +70,8 @@ const confFilter = (): string => {
   const keys = CONF_KEYS.map(
     (key) => `-e 's/^[[:space:]]*\\(${key}\\)[[:space:]]*=[[:space:]]*\\(.*[^[:space:]]\\)[[:space:]]*$/\\1=\\2/p'`,
   );
-  return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, '"$conf"'].join(' ');
+  const present = PRESENCE_KEYS.map((key) => `-e 's/^[[:space:]]*\\(${key}\\)[[:space:]]*=[[:space:]]*[^[:space:]].*$/\\1=set/p'`);
+  return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, ...present, '"$conf"'].join(' ');
 };
 
 
@@ -203,8 +218,11 @@ if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | whi
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
 for e in podman docker; do
   command -v $e >/dev/null 2>&1 || continue
-  sec containers-$e
-  $e ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null || warn "$e ps failed: its console containers are not listed"
+  # A docker client without an engine (no socket, no DOCKER_HOST) is normal: nothing to list.
+  [ $e = podman ] || [ -S /var/run/docker.sock ] || [ -S /run/docker.sock ] || [ -n "\${DOCKER_HOST:-}" ] || continue
+  # The section comes only when the list did: a missing one means "not listed", never "none".
+  if out=$($e ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null); then sec containers-$e; printf '%s\n' "$out"
+  else warn "$e ps failed: its console containers are not listed"; fi
 done
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}

@@ -12,7 +12,7 @@ import {
 } from './parse-processes.js';
 import { containerParser } from './parse-containers.js';
 import { fdParser, listenParser, ssParser } from './parse-sockets.js';
-import type { ConsoleContainer, ListenSocket, ProcessInfo } from './types.js';
+import { CONTAINER_ENGINES, type ConsoleContainer, type ContainerEngine, type ListenSocket, type ProcessInfo } from './types.js';
 
 /** What one host's probe output became: the parsed records, and the few small sections as text. */
 export interface ProbeRecords {
@@ -30,6 +30,8 @@ export interface ProbeRecords {
   readonly fdOwners: ReadonlyMap<string, number[]>;
   /** Ironic's console containers, from podman's and docker's `ps` (one entry per container id). */
   readonly containers: Parsed<ConsoleContainer[]>;
+  /** The engines whose `ps` answered (their section came): only their lists are complete. */
+  readonly containerEngines: readonly ContainerEngine[];
   /** Sections seen, in order (a missing one is reported by name). */
   readonly seen: ReadonlySet<string>;
 }
@@ -109,6 +111,7 @@ export class ProbeReader {
       listeners,
       fdOwners: this.fd.result().value,
       containers: mergeContainers(this.podman.result(), this.docker.result()),
+      containerEngines: CONTAINER_ENGINES.filter((engine) => this.seen.has(`containers-${engine}`)),
       seen: this.seen,
     };
   }

@@ -142,13 +142,20 @@ export interface HostObservation {
   readonly unmanaged: readonly UnmanagedProcess[];
   /** Graphical consoles: Ironic's console containers (podman, docker) on this host. */
   readonly containers: readonly ConsoleContainer[];
+  /**
+   * The engines whose containers were listed. A console is called missing only where the
+   * engine Ironic's provider uses was listed; an engine not installed, or one that failed,
+   * lists nothing, and that is not "no containers".
+   */
+  readonly containerEngines: readonly ContainerEngine[];
   /** Whether the probe ran with root privileges (sockets' owners and others' files visible). */
   readonly privileged: boolean;
   /** Things the probe could not do, each one line (e.g. "ss missing: used /proc/net/tcp"). */
   readonly warnings: readonly string[];
 }
 
-export type ContainerEngine = 'podman' | 'docker';
+export const CONTAINER_ENGINES = ['podman', 'docker'] as const;
+export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
 
 /** One published port: `127.0.0.1:43615->5900/tcp`. */
 export interface PublishedPort {

@@ -34,6 +34,13 @@ export function actionForFinding(finding: Finding, context: ActionContext): Acti
       const { runAs, identity: expect } = verdict;
       return { action: { ...common, kind: 'remove-file', host: finding.host, path, fileKind, expectPid, runAs, expect } };
     }
+    case 'stop-container': {
+      const container = finding.graphical?.container ?? null;
+      if (finding.host === null || finding.nodeUuid === null || container === null) return { skip: 'container stop without a host, a node or a container' };
+      // Only a container whose own label names the node (never one found by its name alone).
+      if (container.nodeLabel !== finding.nodeUuid) return { skip: `container ${container.name} carries no label naming node ${finding.nodeUuid}: never stopped` };
+      return { action: { ...common, kind: 'stop-container', host: finding.host, nodeUuid: finding.nodeUuid, container } };
+    }
     case 'restart': {
       if (finding.nodeUuid === null) return { skip: 'restart without a node' };
       const host = finding.host ?? ownerHost(context, finding.nodeUuid);
@@ -42,6 +49,7 @@ export function actionForFinding(finding: Finding, context: ActionContext): Acti
       // Only a fixed ipmi_terminal_port is known in advance: Ironic allocates a new port
       // from [console]port_range on every start.
       const expectedPort = node === undefined ? finding.port : node.consolePortFixed ? node.consolePort : null;
+      if (finding.graphical !== undefined) return { action: { ...common, kind: 'restart', host, nodeUuid: finding.nodeUuid, expectedPort: null, graphical: true } };
       return { action: { ...common, kind: 'restart', host, nodeUuid: finding.nodeUuid, expectedPort } };
     }
     case 'report':

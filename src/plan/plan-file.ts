@@ -3,7 +3,7 @@
  * every field and reports every problem at once, as `file:path: message`.
  */
 import type { FileIdentity } from '../compare/removable-file.js';
-import { FINDING_KINDS, type FindingKind, type ProcessRef } from '../compare/types.js';
+import { type ContainerRef, FINDING_KINDS, type FindingKind, type ProcessRef } from '../compare/types.js';
 import { ConfigError } from '../errors.js';
 import { PLAN_SCHEMA } from './plan-fixes.js';
 import type { Action, Plan, Refusal } from './types.js';
@@ -14,6 +14,7 @@ export function serializePlan(plan: Plan): string {
 
 type Raw = Readonly<Record<string, unknown>>;
 const at = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REFUSALS: readonly Refusal['reason'][] = ['incomplete-desired-state', 'implausible-kill-share', 'max-kills'];
 
 /** Collects problems while reading typed fields out of untyped JSON. */
@@ -57,6 +58,16 @@ class Reader {
     if (value === null || (typeof value === 'number' && Number.isSafeInteger(value) && value >= min)) return value;
     this.problem(at(path, key), `must be an integer from ${min}, or null`);
     return null;
+  }
+  /** A string the host script gets to compare with: only its own exact shape passes. */
+  matching(o: Raw, key: string, path: string, pattern: RegExp, what: string): string {
+    const value = o[key];
+    if (typeof value === 'string' && pattern.test(value)) return value;
+    this.problem(at(path, key), `must be ${what}`);
+    return '';
+  }
+  uuid(o: Raw, key: string, path: string): string {
+    return this.matching(o, key, path, UUID, 'a node UUID (lower-case hex)');
   }
   oneOf<T extends string>(o: Raw, key: string, path: string, allowed: readonly T[]): T {
     const value = o[key];
@@ -149,16 +160,44 @@ function readAction(r: Reader, raw: unknown, path: string): Action | null {
         runAs: readRunAs(r, o, path),
         expect: readFileIdentity(r, o['expect'], `${path}.expect`),
       };
+    case 'stop-container': {
+      const nodeUuid = r.uuid(o, 'nodeUuid', path);
+      return { ...common, kind, nodeUuid, host: r.string(o, 'host', path), container: readContainer(r, o['container'], `${path}.container`) };
+    }
     case 'restart': {
       const nodeUuid = r.string(o, 'nodeUuid', path);
-      return { ...common, kind, nodeUuid, host: r.string(o, 'host', path), expectedPort: r.integerOrNull(o, 'expectedPort', path, 1) };
+      const restart = { ...common, kind, nodeUuid, host: r.string(o, 'host', path), expectedPort: r.integerOrNull(o, 'expectedPort', path, 1) };
+      if (o['graphical'] === undefined) return restart;
+      if (o['graphical'] !== true) r.problem(`${path}.graphical`, 'must be true, or absent for a serial console');
+      return { ...restart, graphical: true };
     }
     case 'report':
       return { ...common, kind, host: r.stringOrNull(o, 'host', path), reason: r.string(o, 'reason', path) };
     default:
-      r.problem(`${path}.kind`, 'must be one of kill, remove-file, restart, report');
+      r.problem(`${path}.kind`, 'must be one of kill, remove-file, stop-container, restart, report');
       return null;
   }
+}
+
+/**
+ * The container a stop removes: the engine, its full id, its name and the node label the
+ * host checks again. Only shapes an engine gives are accepted (they reach a shell quoted,
+ * but a plan file is input and is checked as strictly as the scan that made it).
+ */
+function readContainer(r: Reader, raw: unknown, path: string): ContainerRef {
+  const o = r.object(raw, path);
+  if (o === null) return { engine: 'podman', id: '', name: '', state: '', nodeLabel: null, conductorLabel: null };
+  const nodeLabel = o['nodeLabel'] === null ? null : r.uuid(o, 'nodeLabel', path);
+  const conductor = o['conductorLabel'];
+  if (conductor !== null && typeof conductor !== 'string') r.problem(`${path}.conductorLabel`, 'must be a string or null');
+  return {
+    engine: r.oneOf(o, 'engine', path, ['podman', 'docker'] as const),
+    id: r.matching(o, 'id', path, /^[0-9a-f]{64}$/, 'a full container id (64 hex digits)'),
+    name: r.matching(o, 'name', path, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/, 'a container name'),
+    state: r.matching(o, 'state', path, /^[a-z]{1,20}$/, 'a container state'),
+    nodeLabel,
+    conductorLabel: typeof conductor === 'string' ? conductor : null,
+  };
 }
 
 /** A user name or sudo's `#uid`: it becomes `sudo -u <runAs>` on the host. */

@@ -29,10 +29,10 @@ export interface PlanContext {
 }
 
 /**
- * Kills first (they free the port and the BMC's single SOL session), then file
- * removals (a leftover lock file stops a new socat), then restarts, then reports.
+ * Kills and container stops first (they free the port and the BMC's console session),
+ * then file removals (a leftover lock file stops a new socat), then restarts, then reports.
  */
-const KIND_ORDER: Record<ActionKind, number> = { kill: 0, 'remove-file': 1, restart: 2, report: 3 };
+const KIND_ORDER: Record<ActionKind, number> = { kill: 0, 'stop-container': 0, 'remove-file': 1, restart: 2, report: 3 };
 
 export function planFixes(report: FleetReport, context: PlanContext, policy: PlanPolicy = DEFAULT_POLICY): Plan {
   const createdAt = context.now ?? context.desired.readAt;
@@ -64,6 +64,15 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
       // The new daemon could not bind, and Ironic answers a failed start by disabling the console.
       skipped.push({ findingId: finding.id, reason: `not restarted: ${conflict.message} (${conflict.id}); a restart would fail and Ironic would disable the console` });
       continue;
+    }
+    if (result.action.kind === 'stop-container') {
+      const key = `${result.action.host}:${result.action.container.id}`;
+      const first = killedListeners.get(key);
+      if (first !== undefined) {
+        skipped.push({ findingId: finding.id, reason: `same container as ${first}` });
+        continue;
+      }
+      killedListeners.set(key, finding.id);
     }
     if (result.action.kind === 'kill') {
       // Two findings about one daemon (e.g. duplicate and wrong-host) make one kill.
@@ -103,9 +112,12 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Console daemon instances seen across every host scanned whole. */
+/** Consoles seen across every host scanned whole: daemon instances and running console containers. */
 function countDaemons(scans: readonly HostScan[]): number {
-  return scans.reduce((sum, scan) => sum + (scan.ok ? scan.observation.consoles.length : 0), 0);
+  return scans.reduce(
+    (sum, scan) => sum + (scan.ok ? scan.observation.consoles.length + scan.observation.containers.filter((c) => c.state === 'running').length : 0),
+    0,
+  );
 }
 
 /**
@@ -119,19 +131,20 @@ export function refusalFor(actions: readonly Action[], scans: readonly HostScan[
 }
 
 function refuse(actions: readonly Action[], daemonsSeen: number, policy: PlanPolicy): Refusal | null {
-  const kills = actions.filter((a) => a.kind === 'kill');
+  // Stopping a console container ends a console as a kill does: both count.
+  const kills = actions.filter((a) => a.kind === 'kill' || a.kind === 'stop-container');
   const daemonKills = kills.filter((a) => a.findingKind !== 'orphan-session').length;
   if (!policy.force && daemonKills > policy.minKillsForShareCheck && daemonKills > policy.maxKillShare * daemonsSeen) {
     const percent = Math.round(policy.maxKillShare * 100);
     return {
       reason: 'implausible-kill-share',
-      message: `the plan would kill ${daemonKills} of ${daemonsSeen} console daemons seen (more than ${percent}%): is this the right cloud? --force overrides`,
+      message: `the plan would end ${daemonKills} of ${daemonsSeen} consoles seen (more than ${percent}%): is this the right cloud? --force overrides`,
     };
   }
   if (policy.maxKills !== undefined && kills.length > policy.maxKills) {
     return {
       reason: 'max-kills',
-      message: `the plan would kill ${kills.length} process trees, more than the limit of ${policy.maxKills}`,
+      message: `the plan would end ${kills.length} consoles (process trees and containers), more than the limit of ${policy.maxKills}`,
     };
   }
   return null;

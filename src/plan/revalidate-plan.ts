@@ -61,6 +61,7 @@ function difference(saved: Action, fresh: Action): string | null {
     case 'kill':
       return fresh.kind === 'kill' ? killDifference(saved, fresh) : 'another kind of action';
     case 'remove-file':
+    case 'stop-container':
     case 'restart':
     case 'report':
       // Every field but the ids must match (for removals: the same file, as the fresh scan saw it).

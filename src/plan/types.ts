@@ -1,5 +1,5 @@
 import type { FileIdentity } from '../compare/removable-file.js';
-import type { FindingKind, ProcessRef } from '../compare/types.js';
+import type { ContainerRef, FindingKind, ProcessRef } from '../compare/types.js';
 
 /** Kill a console tree on one host, after checking each pid's start time and argv still match. */
 export interface KillAction {
@@ -38,6 +38,21 @@ export interface RemoveFileAction {
   readonly findingKind: FindingKind;
 }
 
+/**
+ * Stop a graphical console's container the way Ironic's `container` provider does
+ * (`rm --force`), by the id the scan saw, after the host finds that id still carrying the
+ * scanned name and Ironic's labels for this node.
+ */
+export interface StopContainerAction {
+  readonly kind: 'stop-container';
+  readonly id: string;
+  readonly host: string;
+  readonly nodeUuid: string;
+  readonly container: ContainerRef;
+  readonly findingId: string;
+  readonly findingKind: FindingKind;
+}
+
 /** Restart a node's console through the Ironic API (disable, wait, enable, wait). */
 export interface RestartAction {
   readonly kind: 'restart';
@@ -46,6 +61,8 @@ export interface RestartAction {
   readonly host: string;
   readonly nodeUuid: string;
   readonly expectedPort: number | null;
+  /** A graphical console: confirmed by its container, not by a listening daemon. Absent for serial consoles. */
+  readonly graphical?: true;
   readonly findingId: string;
   readonly findingKind: FindingKind;
 }
@@ -61,7 +78,7 @@ export interface ReportAction {
   readonly findingKind: FindingKind;
 }
 
-export type Action = KillAction | RemoveFileAction | RestartAction | ReportAction;
+export type Action = KillAction | RemoveFileAction | StopContainerAction | RestartAction | ReportAction;
 export type ActionKind = Action['kind'];
 
 /** Why a plan was refused as a whole. */

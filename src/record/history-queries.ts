@@ -21,11 +21,12 @@ interface RunRow {
 }
 interface HostRow {
   host: string; ok: number; error: string | null; error_kind: string | null; duration_ms: number;
-  conductor: string | null; consoles: number | null; boot_id: string | null;
+  conductor: string | null; consoles: number | null; boot_id: string | null; containers: number | null;
 }
 interface FindingRow {
   run_id: number; finding_id: string; kind: string; severity: string; host: string | null; node_uuid: string | null;
   node_name: string | null; port: number | null; message: string; evidence_json: string; remedy: string;
+  console: 'serial' | 'graphical' | null;
 }
 interface ActionRow {
   id: number; run_id: number; action_id: string; kind: string; host: string | null; node_uuid: string | null;
@@ -58,7 +59,7 @@ function toRun(row: RunRow, status: RunStatus): RunRecord {
 function toHost(row: HostRow): HostResultRecord {
   return {
     host: row.host, ok: row.ok === 1, error: row.error, errorKind: row.error_kind, durationMs: row.duration_ms,
-    conductor: row.conductor, consoles: row.consoles, bootId: row.boot_id,
+    conductor: row.conductor, consoles: row.consoles, bootId: row.boot_id, containers: row.containers,
   };
 }
 
@@ -66,7 +67,7 @@ function toFinding(row: FindingRow): FindingRecord {
   return {
     runId: row.run_id, findingId: row.finding_id, kind: row.kind, severity: row.severity, host: row.host,
     nodeUuid: row.node_uuid, nodeName: row.node_name, port: row.port, message: row.message,
-    evidence: JSON.parse(row.evidence_json) as string[], remedy: row.remedy,
+    evidence: JSON.parse(row.evidence_json) as string[], remedy: row.remedy, console: row.console ?? 'serial',
   };
 }
 

@@ -32,6 +32,8 @@ export interface HostResultRecord {
   readonly conductor: string | null;
   readonly consoles: number | null;
   readonly bootId: string | null;
+  /** Running console containers (graphical consoles); null before schema version 3 and for hosts not scanned. */
+  readonly containers: number | null;
 }
 
 export interface FindingRecord {
@@ -46,6 +48,8 @@ export interface FindingRecord {
   readonly message: string;
   readonly evidence: readonly string[];
   readonly remedy: string;
+  /** Which console the finding is about (rows before schema version 3: serial). */
+  readonly console: 'serial' | 'graphical';
 }
 
 /**

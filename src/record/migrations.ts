@@ -104,6 +104,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actions_node_uuid ON actions (node_uuid);
     `,
   },
+  {
+    version: 3,
+    description: 'graphical consoles: which console a finding is about, and the console containers each host ran',
+    sql: `
+      -- NULL on rows written before: those were all serial consoles.
+      ALTER TABLE findings ADD COLUMN console TEXT CHECK (console IN ('serial', 'graphical'));
+      ALTER TABLE host_results ADD COLUMN containers INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -57,16 +57,17 @@ export class SqliteAuditStore implements AuditStore {
 
   recordHostScans(runId: number, scans: readonly HostScan[]): void {
     const insert = this.db.prepare(
-      `INSERT INTO host_results (run_id, host, ok, error, error_kind, duration_ms, conductor, consoles, boot_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO host_results (run_id, host, ok, error, error_kind, duration_ms, conductor, consoles, boot_id, containers)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertAll = this.db.transaction((rows: readonly HostScan[]) => {
       for (const scan of rows) {
         if (scan.ok) {
           const o = scan.observation;
-          insert.run(runId, scan.host, 1, null, null, Math.round(scan.durationMs), o.conductorName, o.consoles.length, o.bootId);
+          const containers = o.containers.filter((c) => c.state === 'running').length;
+          insert.run(runId, scan.host, 1, null, null, Math.round(scan.durationMs), o.conductorName, o.consoles.length, o.bootId, containers);
         } else {
-          insert.run(runId, scan.host, 0, redactText(scan.error), scan.errorKind, Math.round(scan.durationMs), null, null, null);
+          insert.run(runId, scan.host, 0, redactText(scan.error), scan.errorKind, Math.round(scan.durationMs), null, null, null, null);
         }
       }
     });
@@ -75,13 +76,13 @@ export class SqliteAuditStore implements AuditStore {
 
   recordFindings(runId: number, findings: readonly Finding[]): void {
     const insert = this.db.prepare(
-      `INSERT INTO findings (run_id, finding_id, kind, severity, host, node_uuid, node_name, port, message, evidence_json, remedy)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO findings (run_id, finding_id, kind, severity, host, node_uuid, node_name, port, message, evidence_json, remedy, console)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertAll = this.db.transaction((rows: readonly Finding[]) => {
       for (const f of rows) {
         insert.run(runId, f.id, f.kind, f.severity, f.host, f.nodeUuid, f.nodeName, f.port,
-          redactText(f.message), JSON.stringify(f.evidence.map(redactText)), f.remedy);
+          redactText(f.message), JSON.stringify(f.evidence.map(redactText)), f.remedy, f.graphical === undefined ? 'serial' : 'graphical');
       }
     });
     this.write('record findings', () => insertAll(findings));

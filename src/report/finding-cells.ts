@@ -11,7 +11,15 @@ export function nodeCell(finding: Finding): string {
   return finding.nodeUuid === null ? '-' : shortUuid(finding.nodeUuid);
 }
 
+/** The kind, marked when the console is graphical: `wrong-host (graphical)`. */
+export function kindCell(finding: Finding): string {
+  return finding.graphical === undefined ? finding.kind : `${finding.kind} (graphical)`;
+}
+
+/** Pids, or for a graphical console its container's short id. */
 export function pidsCell(finding: Finding): string {
+  const container = finding.graphical?.container;
+  if (container !== undefined && container !== null) return `ctr ${container.id.slice(0, 12)}`;
   return finding.processes.length === 0 ? '-' : finding.processes.map((p) => p.pid).join(',');
 }
 

@@ -42,17 +42,17 @@ export function renderRunDetail(detail: RunDetail, style: HistoryStyle = PLAIN):
   ];
   const hostRows = detail.hosts.map((h) => [
     h.host, h.ok ? style.ok('ok') : style.critical(h.errorKind ?? 'error'), `${h.durationMs}ms`,
-    h.conductor ?? '-', h.consoles === null ? '-' : String(h.consoles), h.error ?? '',
+    h.conductor ?? '-', h.consoles === null ? '-' : String(h.consoles), h.containers === null ? '-' : String(h.containers), h.error ?? '',
   ]);
   const findingRows = detail.findings.map((f) => [
-    severityText(f.severity, style), f.kind, f.host ?? '-', f.nodeName ?? f.nodeUuid ?? '-', f.port === null ? '-' : String(f.port), f.message,
+    severityText(f.severity, style), f.console === 'graphical' ? `${f.kind} (graphical)` : f.kind, f.host ?? '-', f.nodeName ?? f.nodeUuid ?? '-', f.port === null ? '-' : String(f.port), f.message,
   ]);
   const actionRows = detail.actions.map((a) => [
     String(a.id), a.kind, a.host ?? '-', a.nodeUuid ?? '-', actionStatusText(a, style), a.intentAt, actionDetail(a),
   ]);
   return [
     lines.join('\n'),
-    section(['HOST', 'RESULT', 'TOOK', 'CONDUCTOR', 'CONSOLES', 'ERROR'], hostRows, style),
+    section(['HOST', 'RESULT', 'TOOK', 'CONDUCTOR', 'CONSOLES', 'CONTAINERS', 'ERROR'], hostRows, style),
     style.bold(`findings (${detail.findings.length})`),
     section(['SEVERITY', 'KIND', 'HOST', 'NODE', 'PORT', 'MESSAGE'], findingRows, style),
     style.bold(`actions (${detail.actions.length})`),

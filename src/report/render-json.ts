@@ -16,7 +16,8 @@
  *                                          partial: a host could not be scanned; findings: a warning or worse
  *     "nodes": number|null,                nodes Ironic lists (null when it could not be read)
  *     "nodes_console_enabled": number|null,
- *     "consoles": number,                  live console daemons seen (observed even when Ironic could not be read)
+ *     "consoles": number,                  live console daemons and running console containers seen
+ *                                          (observed even when Ironic could not be read)
  *     "findings": number, "critical": number, "warning": number, "info": number,
  *     "by_kind": { "<kind>": number },     every kind, 0 when none
  *     "self_parented_nodes": number|null   nodes whose parent_node is their own uuid (null when Ironic could not be read)
@@ -39,13 +40,17 @@
  *                                          argv redacted (no KG keys or passwords); command = argv joined, for display
  *     "paths": [string], "expected": string|null, "actual": string|null,
  *     "message": string, "evidence": [string],
- *     "remedy": kill|restart|remove-file|report,
- *     "depends_on": [string]               hosts whose scan a fix depends on
+ *     "remedy": kill|restart|remove-file|stop-container|report,
+ *     "depends_on": [string],              hosts whose scan a fix depends on
+ *     "console": serial|graphical,         graphical: a VNC console container (Ironic 2025.1+)
+ *     "container": { "provider": container|systemd|null, "engine", "id", "name", "state",
+ *                    "node_label": string|null, "conductor_label": string|null } | null
+ *                                          graphical findings: the container (engine fields null when none, e.g. missing)
  *   } ]
  * }
  */
 import { exitCodeFor } from '../compare/exit-code.js';
-import { FINDING_KINDS, type Finding, type FindingKind, type FleetReport } from '../compare/types.js';
+import { FINDING_KINDS, type Finding, type FindingKind, type FleetReport, type GraphicalConsole } from '../compare/types.js';
 import { countBySeverity } from './finding-cells.js';
 import { type RenderMeta, summarizeHost } from './render-meta.js';
 
@@ -69,6 +74,21 @@ function findingJson(f: Finding) {
     evidence: f.evidence,
     remedy: f.remedy,
     depends_on: f.dependsOn,
+    console: f.graphical === undefined ? 'serial' : 'graphical',
+    container: f.graphical === undefined ? null : containerJson(f.graphical),
+  };
+}
+
+function containerJson(g: GraphicalConsole) {
+  const c = g.container;
+  return {
+    provider: g.provider,
+    engine: c?.engine ?? null,
+    id: c?.id ?? null,
+    name: c?.name ?? null,
+    state: c?.state ?? null,
+    node_label: c?.nodeLabel ?? null,
+    conductor_label: c?.conductorLabel ?? null,
   };
 }
 

@@ -34,7 +34,8 @@ interface Case {
 
 function failure(f: Finding): string {
   const text = [f.id, ...f.evidence].join('\n');
-  return `<failure${attrs({ type: f.kind, message: `${f.severity}: ${f.message}` })}>${escapeXml(text)}</failure>`;
+  const console = f.graphical === undefined ? '' : ' (graphical console)';
+  return `<failure${attrs({ type: f.kind, message: `${f.severity}${console}: ${f.message}` })}>${escapeXml(text)}</failure>`;
 }
 
 function checkCase(name: string, findings: readonly Finding[]): Case {

@@ -1,5 +1,5 @@
 import { exitCodeFor } from '../compare/exit-code.js';
-import { SEVERITIES_BY_KIND } from '../compare/finding-severities.js';
+import { GRAPHICAL_KINDS, SEVERITIES_BY_KIND } from '../compare/finding-severities.js';
 import { FINDING_KINDS, type FleetReport } from '../compare/types.js';
 import { type RenderMeta, summarizeHost } from './render-meta.js';
 
@@ -37,9 +37,24 @@ export function renderMetrics(report: FleetReport, meta: RenderMeta): string {
     const [kind = '', severity = ''] = key.split('\n');
     return { labels: { kind, severity }, value: unread && kind !== 'unreachable' ? Number.NaN : value };
   });
+  // Graphical consoles' findings again on their own (a subset of the above), every pair present.
+  const graphical = new Map<string, number>();
+  for (const kind of GRAPHICAL_KINDS) for (const severity of SEVERITIES_BY_KIND[kind]) graphical.set(`${kind}\n${severity}`, 0);
+  for (const f of report.findings) {
+    if (f.graphical !== undefined) graphical.set(`${f.kind}\n${f.severity}`, (graphical.get(`${f.kind}\n${f.severity}`) ?? 0) + 1);
+  }
+  const graphicalSamples = [...graphical].map(([key, value]) => {
+    const [kind = '', severity = ''] = key.split('\n');
+    return { labels: { kind, severity }, value: unread ? Number.NaN : value };
+  });
   const finished = Date.parse(meta.finishedAt);
   const families: Family[] = [
     { name: 'console_doctor_findings', help: 'Findings of the last run by kind and severity.', samples: findings },
+    {
+      name: 'console_doctor_graphical_findings',
+      help: 'Findings of the last run about graphical console containers, by kind and severity (also counted in console_doctor_findings).',
+      samples: graphicalSamples,
+    },
     { name: 'console_doctor_hosts_scanned', help: 'Conductor hosts scanned successfully in the last run.', samples: [{ value: report.hostsScanned }] },
     { name: 'console_doctor_hosts_unreachable', help: 'Conductor hosts that could not be scanned in the last run.', samples: [{ value: report.hostsUnreachable }] },
     {
@@ -48,7 +63,7 @@ export function renderMetrics(report: FleetReport, meta: RenderMeta): string {
       samples: meta.hosts.map(summarizeHost).map((h) => ({ labels: { host: h.name }, value: h.ok ? 1 : 0 })),
     },
     { name: 'console_doctor_ironic_up', help: 'Whether the Ironic API could be read whole (1) or not (0: no verdict).', samples: [{ value: unread ? 0 : 1 }] },
-    { name: 'console_doctor_consoles_observed', help: 'Live console daemons seen on all hosts.', samples: [{ value: report.consolesSeen }] },
+    { name: 'console_doctor_consoles_observed', help: 'Live console daemons and running console containers seen on all hosts.', samples: [{ value: report.consolesSeen }] },
     ...(report.nodesConsoleEnabled === undefined || unread
       ? []
       : [{ name: 'console_doctor_nodes_console_enabled', help: 'Nodes whose console Ironic says is enabled.', samples: [{ value: report.nodesConsoleEnabled }] }]),

@@ -15,8 +15,10 @@ export function describeAction(action: Action): string {
     }
     case 'remove-file':
       return `remove   ${action.host}  ${action.path}  (${action.findingKind})`;
+    case 'stop-container':
+      return `stop     ${action.host}  node ${nodeId(action.nodeUuid)}  graphical console: ${action.container.engine} container ${action.container.name} (${action.container.id.slice(0, 12)})  (${action.findingKind})`;
     case 'restart':
-      return `restart  ${action.host}  node ${nodeId(action.nodeUuid)}  via Ironic API${action.expectedPort === null ? '' : `, expect port ${action.expectedPort}`}  (${action.findingKind})`;
+      return `restart  ${action.host}  node ${nodeId(action.nodeUuid)}  ${action.graphical === true ? 'graphical console ' : ''}via Ironic API${action.expectedPort === null ? '' : `, expect port ${action.expectedPort}`}  (${action.findingKind})`;
     case 'report':
       return `report   ${action.host ?? '-'}  node ${nodeId(action.nodeUuid)}  ${action.reason}  (${action.findingKind})`;
     default:

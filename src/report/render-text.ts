@@ -1,7 +1,7 @@
 import type { Finding, FleetReport, Severity } from '../compare/types.js';
 import type { DesiredState } from '../desire/types.js';
 import { assertNever } from '../errors.js';
-import { countBySeverity, nodeCell, pidsCell, plural, portCell } from './finding-cells.js';
+import { countBySeverity, kindCell, nodeCell, pidsCell, plural, portCell } from './finding-cells.js';
 import type { Style } from './style.js';
 import { padCells } from './pad-cells.js';
 import { renderUnjudged } from './render-unjudged.js';
@@ -30,7 +30,7 @@ function severityStyle(style: Style, severity: Severity): (text: string) => stri
 
 /** Columns padded on the plain text, coloured afterwards, so escape codes never skew widths. */
 function table(findings: readonly Finding[], by: 'host' | 'node', style: Style): string[] {
-  const rows = findings.map((f) => [f.severity, f.kind, by === 'host' ? nodeCell(f) : (f.host ?? '-'), portCell(f), pidsCell(f), f.message]);
+  const rows = findings.map((f) => [f.severity, kindCell(f), by === 'host' ? nodeCell(f) : (f.host ?? '-'), portCell(f), pidsCell(f), f.message]);
   const headings = HEADINGS.map((h) => (h === 'NODE' && by === 'node' ? 'HOST' : h));
   const [heading = [], ...padded] = padCells([headings, ...rows]);
   const out = [`  ${style.dim(heading.join('  '))}`];

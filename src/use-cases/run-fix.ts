@@ -1,3 +1,4 @@
+import { containerNode, isRunning } from '../compare/compare-containers.js';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_HOST_TIMEOUT_MS } from '../apply/apply-plan.js';
 import type { ActionOutcome } from '../apply/types.js';
@@ -43,7 +44,10 @@ function confirmRestartBy(shells: ReadonlyMap<string, RemoteShell>) {
     const shell = shellWithSignal(owner, signal);
     while (!signal.aborted) {
       const observation = await observeHost(shell);
-      const up = observation.consoles.some((c) => c.nodeUuid === action.nodeUuid && !c.zombie && c.listening !== false);
+      const up =
+        action.graphical === true
+          ? observation.containers.some((c) => isRunning(c) && containerNode(c) === action.nodeUuid)
+          : observation.consoles.some((c) => c.nodeUuid === action.nodeUuid && !c.zombie && c.listening !== false);
       if (up) return true;
       await sleepUnless(1_000, signal);
     }

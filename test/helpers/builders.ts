@@ -260,6 +260,7 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     privileged: true,
     warnings: [],
     containers: [],
+    containerEngines: [],
     ...rest,
     settings,
     consoles,

@@ -41,6 +41,7 @@ export function observation(overrides: Partial<HostObservation> = {}): HostObser
     orphans: [],
     unmanaged: [],
     containers: [],
+    containerEngines: [],
     privileged: true,
     warnings: [],
     ...overrides,

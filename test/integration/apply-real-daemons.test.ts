@@ -297,7 +297,7 @@ describe('applyPlan across hosts', () => {
     );
     expect(outcomes.map((o) => [o.actionId, o.status, o.detail])).toEqual([
       ['a1', 'failed', 'kill script did not finish: sudo: a password is required'],
-      ['a2', 'skipped', 'not restarted: a kill for node node-x failed, its port or SOL session may still be held'],
+      ['a2', 'skipped', 'not restarted: a kill or container stop for node node-x failed, its port or console session may still be held'],
       ['a3', 'done', 'console restarted through the API'],
     ]);
     expect(restarted).toEqual(['node-y']);

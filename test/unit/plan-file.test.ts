@@ -50,7 +50,7 @@ describe('plan file', () => {
     { name: 'argv as a joined string (plan@1 shape) and no uid', edit: (p) => { p.actions[0].processes[0].argv = 'socat -L/x.pid'; delete p.actions[0].processes[0].uid; }, problems: ['plan.json:actions[0].processes[0].uid: must be a user id (an integer from 0)', 'plan.json:actions[0].processes[0].argv: must be an array of strings (the argv as observed)'] },
     { name: 'no createdAt', edit: (p) => delete p.createdAt, problems: ['plan.json:createdAt: must be a non-empty string'] },
     { name: 'actions not an array', edit: (p) => (p.actions = {}), problems: ['plan.json:actions: must be an array'] },
-    { name: 'an unknown action kind', edit: (p) => (p.actions[0].kind = 'reboot'), problems: ['plan.json:actions[0].kind: must be one of kill, remove-file, restart, report'] },
+    { name: 'an unknown action kind', edit: (p) => (p.actions[0].kind = 'reboot'), problems: ['plan.json:actions[0].kind: must be one of kill, remove-file, stop-container, restart, report'] },
     { name: 'an unknown finding kind', edit: (p) => (p.actions[1].findingKind = 'weird'), problems: [expect.stringMatching(/^plan\.json:actions\[1\]\.findingKind: must be one of wrong-host, /)] as never },
     { name: 'a kill without processes', edit: (p) => (p.actions[0].processes = []), problems: ['plan.json:actions[0].processes: must name at least one process'] },
     { name: 'pid 1 and a missing start time', edit: (p) => { p.actions[0].processes[1].pid = 1; delete p.actions[0].processes[1].startTicks; }, problems: ['plan.json:actions[0].processes[1].startTicks: must be a start time in clock ticks (an integer from 0)', 'plan.json:actions[0].processes[1].pid: must be a process id (an integer above 1)'] },

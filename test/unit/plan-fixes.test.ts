@@ -214,7 +214,7 @@ describe('planFixes: refusals', () => {
     const result = plan(kills(n), { scans: fleet(daemons / 2), policy: { force } });
     expect(result.refusal?.reason ?? null).toBe(refused ? 'implausible-kill-share' : null);
     expect(result.actions).toHaveLength(n);
-    if (refused) expect(result.refusal?.message).toBe(`the plan would kill ${n} of ${daemons} console daemons seen (more than 50%): is this the right cloud? --force overrides`);
+    if (refused) expect(result.refusal?.message).toBe(`the plan would end ${n} of ${daemons} consoles seen (more than 50%): is this the right cloud? --force overrides`);
   });
 
   it('does not count orphan sessions as daemons killed', () => {
@@ -224,7 +224,7 @@ describe('planFixes: refusals', () => {
 
   it('refuses more kills than maxKills, even when forced', () => {
     const result = plan(kills(3), { scans: fleet(10), policy: { maxKills: 2, force: true } });
-    expect(result.refusal).toEqual({ reason: 'max-kills', message: 'the plan would kill 3 process trees, more than the limit of 2' });
+    expect(result.refusal).toEqual({ reason: 'max-kills', message: 'the plan would end 3 consoles (process trees and containers), more than the limit of 2' });
     expect(plan(kills(2), { scans: fleet(10), policy: { maxKills: 2 } }).refusal).toBeNull();
   });
 });

@@ -56,7 +56,7 @@ describe('revalidatePlan: a saved plan is a proposal', () => {
   it('applies --max-kills again to what is kept', () => {
     const kills = [3001, 3101, 3201].map((pid, i) => buildKillAction({ id: `a${i + 1}`, nodeUuid: `node-${i}`, processes: [socatRef({ pid })] }));
     const { plan } = revalidate(kills, kills, { ...DEFAULT_POLICY, force: true, maxKills: 1 });
-    expect(plan.refusal).toEqual({ reason: 'max-kills', message: 'the plan would kill 3 process trees, more than the limit of 1' });
+    expect(plan.refusal).toEqual({ reason: 'max-kills', message: 'the plan would end 3 consoles (process trees and containers), more than the limit of 1' });
   });
 
   it('refuses a plan made against another Ironic endpoint', () => {

@@ -15,7 +15,7 @@ function findingRecord(overrides: Partial<FindingRecord> = {}): FindingRecord {
   return {
     runId: 7, findingId: `wrong-host:conductor-b:${NODE_UUID}`, kind: 'wrong-host', severity: 'critical', host: 'conductor-b',
     nodeUuid: NODE_UUID, nodeName: NODE_NAME, port: 10017, message: 'socat runs on conductor-b, Ironic maps it to conductor-a',
-    evidence: ['node.conductor = conductor-a'], remedy: 'kill', ...overrides,
+    evidence: ['node.conductor = conductor-a'], remedy: 'kill', console: 'serial', ...overrides,
   };
 }
 
@@ -30,8 +30,8 @@ function actionRecord(overrides: Partial<ActionRecord> = {}): ActionRecord {
 const detail: RunDetail = {
   run: run(),
   hosts: [
-    { host: 'conductor-a', ok: true, error: null, errorKind: null, durationMs: 212, conductor: 'conductor-a', consoles: 3, bootId: 'b' },
-    { host: 'conductor-c', ok: false, error: 'connect timed out after 10s', errorKind: 'unreachable', durationMs: 10000, conductor: null, consoles: null, bootId: null },
+    { host: 'conductor-a', ok: true, error: null, errorKind: null, durationMs: 212, conductor: 'conductor-a', consoles: 3, bootId: 'b', containers: 0 },
+    { host: 'conductor-c', ok: false, error: 'connect timed out after 10s', errorKind: 'unreachable', durationMs: 10000, conductor: null, consoles: null, bootId: null, containers: null },
   ],
   findings: [findingRecord()],
   actions: [actionRecord(), actionRecord({ id: 2, host: 'conductor-c', status: 'interrupted', outcomeAt: null, outcomeDetail: null, killed: [] })],
@@ -65,10 +65,16 @@ describe('renderRunDetail', () => {
     expect(text).toContain('run 7: fix finished');
     expect(text).toContain('  command:  console-doctor fix --yes --os-password ***');
     expect(text).toContain('  finished: 2026-11-25T09:01:05.000Z (1m05s)');
-    expect(text).toMatch(/conductor-c\s+unreachable\s+10000ms\s+-\s+-\s+connect timed out after 10s/);
+    expect(text).toMatch(/conductor-a\s+ok\s+212ms\s+conductor-a\s+3\s+0\n/);
+    expect(text).toMatch(/conductor-c\s+unreachable\s+10000ms\s+-\s+-\s+-\s+connect timed out after 10s/);
     expect(text).toMatch(/critical\s+wrong-host\s+conductor-b\s+compute-17\s+10017\s+socat runs on conductor-b/);
     expect(text).toMatch(/1\s+kill\s+conductor-b\s+\S+\s+done\s+2026-11-25T09:00:30.000Z\s+killed 4242 \(TERM\) \(killed 4242\)/);
     expect(text).toMatch(/2\s+kill\s+conductor-c\s+\S+\s+interrupted\s+\S+\s+intent recorded, no outcome: check the host/);
+  });
+
+  it('marks a finding about a graphical console', () => {
+    const graphical = findingRecord({ kind: 'console-disabled', severity: 'warning', console: 'graphical', message: 'graphical console container on conductor-b' });
+    expect(renderRunDetail({ ...detail, findings: [graphical] })).toMatch(/warning\s+console-disabled \(graphical\)\s+conductor-b/);
   });
 
   it('says none for empty sections', () => {

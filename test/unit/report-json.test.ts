@@ -35,7 +35,7 @@ describe('renderJson', () => {
     const wrong = doc.findings.find((f: { kind: string }) => f.kind === 'wrong-host');
     expect(Object.keys(wrong)).toEqual([
       'id', 'kind', 'severity', 'host', 'node_uuid', 'node_name', 'port', 'pids', 'processes',
-      'paths', 'expected', 'actual', 'message', 'evidence', 'remedy', 'depends_on',
+      'paths', 'expected', 'actual', 'message', 'evidence', 'remedy', 'depends_on', 'console', 'container',
     ]);
     expect(wrong).toMatchObject({ host: 'conductor-a', node_name: 'web-01', port: 10001, pids: [3100], remedy: 'kill', depends_on: ['conductor-b'] });
     expect(wrong.processes[0]).toEqual({ pid: 3100, start_ticks: expect.any(Number), uid: expect.any(Number), argv: expect.arrayContaining(['socat']), command: expect.stringMatching(/^socat /) });
