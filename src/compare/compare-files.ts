@@ -1,3 +1,4 @@
+import { hasGraphicalConsole } from '../desire/desired-node.js';
 import type { HostFile, HostObservation } from '../observe/types.js';
 import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
 import { makeFinding } from './make-finding.js';
@@ -76,6 +77,9 @@ function strayCredential(context: FleetContext, host: HostContext, observation: 
     why = `node ${uuid} is not in Ironic's node list`;
   } else if (node.conductor === undefined || (host.ironicName === null && node.consoleEnabled)) {
     return null; // owner unknown, or this host unknown to Ironic: no verdict that depends on the owner
+  } else if (node.consoleEnabled && hasGraphicalConsole(node)) {
+    // A serial daemon still running for it is console-disabled, killed first: one fix clears both.
+    why = `the node's console is graphical (${node.consoleInterface}): no serial console should read the file`;
   } else if (node.conductor === null && running.length > 0) {
     return null; // feeds the node's only console (nothing owns the node)
   } else if (node.consoleEnabled && node.conductor === host.ironicName && running.length > 0) {

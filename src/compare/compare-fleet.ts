@@ -1,7 +1,7 @@
 import type { DesiredState } from '../desire/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { HostScan } from '../observe/types.js';
-import { compareHostContainers } from './compare-containers.js';
+import { compareHostContainers, isRunning } from './compare-containers.js';
 import { compareHostDaemons } from './compare-daemons.js';
 import { compareHostFiles } from './compare-files.js';
 import { compareOrphans, compareUnmanaged, compareUnreachable } from './compare-host-processes.js';
@@ -76,7 +76,7 @@ export function compareFleet(input: CompareInput): FleetReport {
     hostsScanned: okScans(input.scans).length,
     hostsUnreachable: input.scans.length - okScans(input.scans).length,
     nodesSeen: input.desired.nodes.length,
-    consolesSeen: machines.reduce((sum, s) => sum + liveDaemons(s.observation).length, 0),
+    consolesSeen: machines.reduce((sum, s) => sum + liveDaemons(s.observation).length + s.observation.containers.filter(isRunning).length, 0),
     nodesConsoleEnabled: input.desired.nodes.filter((n) => n.consoleEnabled).length,
     selfParentedNodes: input.desired.nodes.filter((n) => n.parentNode === n.uuid).map((n) => ({ uuid: n.uuid, name: n.name })),
   };

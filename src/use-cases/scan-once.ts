@@ -1,3 +1,4 @@
+import { containerNode } from '../compare/compare-containers.js';
 import type { FleetReport } from '../compare/types.js';
 import { compareFleet } from '../compare/compare-fleet.js';
 import type { DesiredState, DesiredStateSource } from '../desire/types.js';
@@ -80,6 +81,10 @@ function consoleNodeUuids(scans: readonly HostScan[]): Set<string> {
   for (const scan of scans) {
     if (!scan.ok) continue;
     for (const daemon of scan.observation.consoles) if (!daemon.zombie) uuids.add(daemon.nodeUuid);
+    for (const container of scan.observation.containers) {
+      const uuid = containerNode(container);
+      if (uuid !== null) uuids.add(uuid);
+    }
   }
   return uuids;
 }

@@ -10,6 +10,7 @@ import type { Finding, FleetReport } from '../../src/compare/types.js';
 import type { ConductorInfo, DesiredNode, DesiredState } from '../../src/desire/types.js';
 import type { HostSpec } from '../../src/inventory/types.js';
 import type {
+  ConsoleContainer,
   ConsoleDaemon,
   HostFile,
   HostObservation,
@@ -128,6 +129,33 @@ export function daemonArgv(daemon: ConsoleDaemon): string[] {
   }
   return ['shellinaboxd', '-t', '-p', String(daemon.port), `--background=${daemon.pidFile}`, '-s', `/:997:997:HOME:${cmd}`];
 }
+
+/** A console container of Ironic's `container` provider, running on podman, labelled for `nodeUuid`. */
+export function buildContainer(overrides: Partial<ConsoleContainer> & { nodeUuid?: string | null } = {}): ConsoleContainer {
+  const node = overrides.nodeUuid === undefined ? uuidFor('node-1') : overrides.nodeUuid;
+  const seed = `${node ?? 'none'}:${overrides.engine ?? 'podman'}:${overrides.name ?? ''}`;
+  return {
+    engine: 'podman',
+    id: createHash('sha256').update(seed).digest('hex'),
+    name: `ironic-console-${node ?? 'x'}`,
+    state: 'running',
+    labelled: true,
+    conductor: 'conductor-a',
+    nodeUuid: node,
+    nameUuid: node,
+    ports: [{ address: '10.0.0.1', hostPort: 40000 + (pidFor(seed) % 20000), containerPort: 5900 }],
+    ...overrides,
+  };
+}
+
+/** ironic.conf of a conductor running graphical consoles in podman containers on the host. */
+export const GRAPHICAL_SETTINGS = {
+  pidDir: '/tmp',
+  tempdir: '/tmp',
+  vncEnabled: 'True',
+  containerProvider: 'container',
+  containerExecutable: 'podman',
+} as const;
 
 export function buildProcess(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
   const pid = overrides.pid ?? 4242;
