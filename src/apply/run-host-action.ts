@@ -60,7 +60,7 @@ export async function runStopContainer(shell: RemoteShell, action: StopContainer
   const { command, stdin } = wrapForHost(shell.host, buildStopContainerCommand(action), 'host');
   const result = await shell.exec(command, { stdin, timeoutMs });
   const { status, detail } = parseStopContainerOutput(result.stdout);
-  const what = `${action.container.engine} container ${action.container.name}`;
+  const what = action.quadlet !== undefined ? `unit ${action.quadlet.unit} of ${action.quadlet.user}` : `${action.container?.engine} container ${action.container?.name}`;
   switch (status) {
     case 'removed':
     case 'absent':

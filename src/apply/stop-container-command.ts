@@ -10,6 +10,8 @@
  * `inspect`: the container's environment holds the BMC credentials.
  */
 import { CONSOLE_LABEL, NODE_LABEL } from '../observe/parse-containers.js';
+import type { QuadletRef } from '../compare/types.js';
+import { InternalError } from '../errors.js';
 import type { StopContainerAction } from '../plan/types.js';
 import { shellQuote } from '../transport/host-command.js';
 
@@ -18,6 +20,11 @@ export type StopContainerStatus = 'removed' | 'absent' | 'kept' | 'failed';
 const IDENTITY_FORMAT = `{{.ID}} {{.Names}} {{.Label "${CONSOLE_LABEL}"}} {{.Label "${NODE_LABEL}"}}`;
 
 export function buildStopContainerCommand(action: StopContainerAction): string {
+  return action.quadlet === undefined ? containerProviderStop(action) : systemdProviderStop(action, action.quadlet);
+}
+
+function containerProviderStop(action: StopContainerAction): string {
+  if (action.container === null) throw new InternalError('a container stop without a container');
   const { engine, id, name } = action.container;
   const lines = [
     `E=${shellQuote(engine)} I=${shellQuote(id)}`,
@@ -33,8 +40,54 @@ export function buildStopContainerCommand(action: StopContainerAction): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The systemd provider's stop, as Ironic's `_stop_container` does it (`systemctl --user
+ * stop`, the quadlet file removed, `daemon-reload`), run as root through the user's
+ * manager (`-M user@`). Everything is checked before anything is changed: the container
+ * id (when one was scanned) must still have its name, and the file its identity (a regular
+ * file, same device, inode, owner and mtime). Last, a container podman still lists is
+ * removed: a unit stopped after its file was gone leaves podman's record "running".
+ */
+function systemdProviderStop(action: StopContainerAction, quadlet: QuadletRef): string {
+  const file = quadlet.file;
+  const container = action.container;
+  const lines = [
+    'cd /',
+    `U=${shellQuote(quadlet.user)} N=${quadlet.uid} UNIT=${shellQuote(quadlet.unit)}`,
+    `F=${file === null ? "''" : shellQuote(file.path)} Q=${file === null ? "''" : shellQuote(`${file.device} ${file.inode} ${file.uid} ${file.mtime}`)}`,
+    `I=${container === null ? "''" : shellQuote(container.id)} W=${container === null ? "''" : shellQuote(`${container.id} ${container.name}`)}`,
+    'P() { runuser -u "$U" -- env XDG_RUNTIME_DIR=/run/user/$N podman "$@"; }',
+    'S() { systemctl --user -M "$U@" "$@"; }',
+    'if [ -n "$I" ]; then',
+    `  L=$(P ps -a --no-trunc --filter "id=$I" --format '{{.ID}} {{.Names}}' 2>/dev/null) || { echo "FAILED list"; exit 0; }`,
+    '  [ -z "$L" ] || [ "$L" = "$W" ] || { echo "KEPT not-the-scanned-container"; exit 0; }',
+    'fi',
+    'if [ -n "$F" ] && { [ -e "$F" ] || [ -L "$F" ]; }; then',
+    '  { [ -f "$F" ] && [ ! -L "$F" ]; } || { echo "KEPT not-a-regular-file"; exit 0; }',
+    `  [ "$(stat -c '%d %i %u %Y' -- "$F" 2>/dev/null)" = "$Q" ] || { echo "KEPT not-the-scanned-file"; exit 0; }`,
+    'fi',
+    // A unit that is not loaded any more answers 5: nothing to stop.
+    'S stop "$UNIT" >/dev/null 2>&1; r=$?; [ $r = 0 ] || [ $r = 5 ] || { echo "FAILED unit-stop"; exit 0; }',
+    'if [ -n "$F" ] && [ -e "$F" ]; then rm -f -- "$F" || { echo "FAILED rm-file"; exit 0; }; fi',
+    'S daemon-reload >/dev/null 2>&1 || { echo "FAILED reload"; exit 0; }',
+    'if [ -n "$I" ]; then',
+    `  L=$(P ps -a -q --no-trunc --filter "id=$I" 2>/dev/null) || { echo "FAILED list-after"; exit 0; }`,
+    '  if [ -n "$L" ]; then P rm --force "$I" >/dev/null 2>&1 || { echo "FAILED rm"; exit 0; }; fi',
+    `  L=$(P ps -a -q --no-trunc --filter "id=$I" 2>/dev/null) || { echo "FAILED list-after"; exit 0; }`,
+    '  [ -z "$L" ] || { echo "FAILED still-there"; exit 0; }',
+    'fi',
+    'echo REMOVED',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 const DETAILS: Readonly<Record<string, string>> = {
   'not-the-scanned-container': 'kept: that id no longer has the scanned name and labels',
+  'not-the-scanned-file': 'kept: the quadlet file is not the one scanned (changed or replaced)',
+  'not-a-regular-file': 'kept: the quadlet path is not a regular file',
+  'unit-stop': 'systemctl --user stop failed',
+  'rm-file': 'the quadlet file could not be removed',
+  reload: 'systemctl --user daemon-reload failed',
   list: 'the engine could not list its containers',
   'list-after': 'removed, but the engine could not list its containers afterwards',
   rm: 'rm --force failed',

@@ -41,6 +41,19 @@ export interface ContainerRef {
   readonly nodeLabel: string | null;
   /** The `org.openstack.ironic.conductor` label: the conductor that started it. */
   readonly conductorLabel: string | null;
+  /** The user whose rootless podman runs it (the systemd provider's); null for root's engine. */
+  readonly user?: string | null;
+}
+
+/** The systemd provider's user unit and quadlet file of a node, as scanned. */
+export interface QuadletRef {
+  /** The conductor's user, whose user manager runs `unit`. */
+  readonly user: string;
+  readonly uid: number;
+  /** `ironic-console-<uuid>.service`. */
+  readonly unit: string;
+  /** The quadlet file with the identity a removal re-checks; null when it is gone already. */
+  readonly file: { readonly path: string; readonly device: number; readonly inode: number; readonly uid: number; readonly mtime: number } | null;
 }
 
 /**
@@ -50,8 +63,10 @@ export interface ContainerRef {
 export interface GraphicalConsole {
   /** The host's provider per its ironic.conf, when known. */
   readonly provider: ContainerProvider | null;
-  /** The container involved; null for a console that is missing. */
+  /** The container involved; null for a console that is missing, or a leftover unit or quadlet file without one. */
   readonly container: ContainerRef | null;
+  /** systemd provider: the node's unit and quadlet file (stopped and removed as Ironic does). */
+  readonly quadlet?: QuadletRef;
 }
 
 /**

@@ -12,6 +12,8 @@ export const CONSOLE_LABEL = 'org.openstack.ironic.console';
 export const CONDUCTOR_LABEL = 'org.openstack.ironic.conductor';
 export const NODE_LABEL = 'org.openstack.ironic.node';
 export const CONTAINER_NAME_PREFIX = 'ironic-console-';
+/** The systemd provider's quadlet containers: `systemd-ironic-console-<uuid>`, without Ironic's labels. */
+export const SYSTEMD_CONTAINER_PREFIX = 'systemd-ironic-console-';
 
 /**
  * The `ps -a --no-trunc --format` template the probe gives podman and docker: both render
@@ -54,22 +56,26 @@ function parsePorts(text: string): PublishedPort[] | null {
 /**
  * Reads one engine's `ps` lines (CONTAINER_PS_FORMAT) and keeps Ironic's console
  * containers: labelled `org.openstack.ironic.console=true`, or named `ironic-console-…`
- * (a custom template that dropped the labels). Every other container is left out; a line
- * that does not parse is dropped, described safely.
+ * (a custom template that dropped the labels) or `systemd-ironic-console-…` (the systemd
+ * provider's quadlets, which carry no Ironic labels). Every other container is left out;
+ * a line that does not parse is dropped, described safely. `uid`: the user whose rootless
+ * engine was listed, null for root's.
  */
-export function containerParser(engine: ContainerEngine): LineParser<ConsoleContainer[]> {
+export function containerParser(engine: ContainerEngine, uid: number | null = null): LineParser<ConsoleContainer[]> {
   return recordLineParser((line) => {
     const fields = line.split('\t');
     const [id, name, state, consoleLabel, conductor, node, portText] = fields;
     if (fields.length !== 7 || !ID.test(id!) || !NAME.test(name!) || !/^[a-z]{1,20}$/.test(state!)) return null;
     const labelled = consoleLabel === 'true';
-    const named = name!.startsWith(CONTAINER_NAME_PREFIX);
-    if (!labelled && !named) return 'skip';
+    const prefix = [SYSTEMD_CONTAINER_PREFIX, CONTAINER_NAME_PREFIX].find((p) => name!.startsWith(p));
+    if (!labelled && prefix === undefined) return 'skip';
     const ports = parsePorts(portText!);
     if (ports === null || (conductor !== '' && !HOST_NAME.test(conductor!))) return null;
-    const nameRest = named ? name!.slice(CONTAINER_NAME_PREFIX.length) : '';
+    const nameRest = prefix === undefined ? '' : name!.slice(prefix.length);
     return {
       engine,
+      uid,
+      provider: prefix === SYSTEMD_CONTAINER_PREFIX && !labelled ? 'systemd' : 'container',
       id: id!,
       name: name!,
       state: state!,

@@ -9,6 +9,7 @@ import { confWarnings, effectiveSettings, parseIronicConf } from './parse-ironic
 import { joinProcesses, parsePasswdSection, type Parsed } from './parse-processes.js';
 import { joinProcSockets, parseNetNsSection, parseProcNetTcp } from './parse-sockets.js';
 import { sectionLines } from './probe-sections.js';
+import { systemdConsolesOf } from './parse-systemd-consoles.js';
 import { ProbeReader, type ProbeRecords } from './probe-stream.js';
 
 /** At most this many dropped records are named one by one; the rest are counted. */
@@ -71,6 +72,7 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
   const classify = (files: readonly HostFile[]): Classification =>
     classifyConsoles({ processes, listeners, files, privileged, foreignNetNs });
   const where = fileScope(host, conf, allFiles, processes, classify);
+  const systemd = systemdConsolesOf(probe.sections);
   const { consoles, orphans, unmanaged } = classify(where.files);
   return {
     host: host.name,
@@ -88,8 +90,11 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     consoles,
     orphans,
     unmanaged,
-    containers: drops.take('containers', probe.containers),
+    containers: [...drops.take('containers', probe.containers), ...drops.take('user containers', systemd.containers)],
     containerEngines: probe.containerEngines,
+    quadlets: drops.take('quadlets', systemd.quadlets),
+    userUnits: drops.take('units', systemd.units),
+    userManagers: systemd.listed,
     privileged,
     warnings: [
       ...probe.warnings,

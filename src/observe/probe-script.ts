@@ -1,6 +1,7 @@
 import type { HostSpec } from '../inventory/types.js';
 import { shellQuote } from '../transport/host-command.js';
 import { CONTAINER_PS_FORMAT } from './parse-containers.js';
+import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
 import { PROC_SED, SELECT_AWK } from './probe-select.js';
 
 /**
@@ -157,6 +158,41 @@ export function probeFileDirs(host: HostSpec): string[] {
   return [...new Set([...DEFAULT_FILE_DIRS, ...overrides])];
 }
 
+/**
+ * Ironic's systemd console provider, only where its quadlet directories exist: the quadlet
+ * files (stat only: they hold BMC credentials), and for each user with such a directory
+ * its `ironic-console-*` units (`systemctl --user -M user@`) and, when those could be
+ * listed, its rootless podman's containers (run from / with the user's runtime directory,
+ * as podman needs). Needs root; a section comes only when its list did.
+ */
+const SYSTEMD_PROVIDER_SCRIPT = `set -- ${QUADLET_USERS_DIR}/[0-9]*/containers/systemd
+if [ -d "$1" ]; then
+  sec quadlets
+  for d in "$@"; do
+    for f in "$d"/ironic-console-*.container; do { [ -e "$f" ] || [ -L "$f" ]; } && stat -c '%d %i %f %u %U %Y %n' -- "$f" 2>/dev/null; done
+  done
+  if [ "$(id -u)" != 0 ]; then warn "not root: the systemd console provider's user units and containers are not listed"
+  else
+    qu=''
+    for d in "$@"; do
+      id=\${d#${QUADLET_USERS_DIR}/}; id=\${id%%/*}
+      case $id in ''|*[!0-9]*) continue ;; esac
+      u=$(getent passwd "$id" 2>/dev/null | cut -d: -f1)
+      case $u in ''|*[!A-Za-z0-9_.-]*) warn "no user has uid $id (quadlet directory $d)"; continue ;; esac
+      if out=$(systemctl --user -M "$u@" list-units --all --plain --no-legend --full 'ironic-console-*' 2>/dev/null); then
+        sec units-$id; printf '%s\\n' "$out"; qu="$qu $id:$u"
+        if command -v podman >/dev/null 2>&1; then
+          if out=$(cd / && runuser -u "$u" -- env XDG_RUNTIME_DIR=/run/user/$id podman ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null); then
+            sec user-podman-$id; printf '%s\\n' "$out"
+          else warn "podman ps as $u failed: its console containers are not listed"; fi
+        fi
+      else warn "cannot list the user units of $u (uid $id): is its user manager running?"; fi
+    done
+    sec quadlet-users
+    for v in $qu; do printf '%s\\n' "$v"; done
+  fi
+fi`;
+
 /** The probe script for one host (pure). */
 export function buildProbeScript(host: HostSpec, options: ProbeScriptOptions): string {
   if (!/^[A-Za-z0-9]+$/.test(options.nonce)) throw new Error('probe nonce must be alphanumeric');
@@ -221,9 +257,10 @@ for e in podman docker; do
   # A docker client without an engine (no socket, no DOCKER_HOST) is normal: nothing to list.
   [ $e = podman ] || [ -S /var/run/docker.sock ] || [ -S /run/docker.sock ] || [ -n "\${DOCKER_HOST:-}" ] || continue
   # The section comes only when the list did: a missing one means "not listed", never "none".
-  if out=$($e ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null); then sec containers-$e; printf '%s\n' "$out"
+  if out=$($e ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null); then sec containers-$e; printf '%s\\n' "$out"
   else warn "$e ps failed: its console containers are not listed"; fi
 done
+${SYSTEMD_PROVIDER_SCRIPT}
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}

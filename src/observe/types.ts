@@ -148,6 +148,12 @@ export interface HostObservation {
    * lists nothing, and that is not "no containers".
    */
   readonly containerEngines: readonly ContainerEngine[];
+  /** The systemd provider's quadlet files (`/etc/containers/systemd/users/<uid>/…`), stat'ed, never read (they hold BMC credentials). */
+  readonly quadlets: readonly QuadletFile[];
+  /** The `ironic-console-*` units of each user with a quadlet directory. */
+  readonly userUnits: readonly UserUnit[];
+  /** Users whose units and rootless podman were listed whole (uids): only there is a unit or container called absent. */
+  readonly userManagers: readonly number[];
   /** Whether the probe ran with root privileges (sockets' owners and others' files visible). */
   readonly privileged: boolean;
   /** Things the probe could not do, each one line (e.g. "ss missing: used /proc/net/tcp"). */
@@ -167,6 +173,10 @@ export interface PublishedPort {
 /** A container of Ironic's console provider (parse-containers.ts), by its labels or, failing them, its name. */
 export interface ConsoleContainer {
   readonly engine: ContainerEngine;
+  /** The user whose rootless engine runs it (the systemd provider's), null for root's engine. */
+  readonly uid: number | null;
+  /** `systemd` for a quadlet's `systemd-ironic-console-<uuid>`, else `container`. */
+  readonly provider: 'container' | 'systemd';
   /** The full id (`--no-trunc`): what a removal re-checks before `rm --force`. */
   readonly id: string;
   readonly name: string;
@@ -181,6 +191,33 @@ export interface ConsoleContainer {
   /** The UUID in an `ironic-console-<uuid>` name, for a container whose labels are missing. */
   readonly nameUuid: string | null;
   readonly ports: readonly PublishedPort[];
+}
+
+/** A quadlet file of Ironic's systemd provider: `ironic-console-<uuid>.container`. */
+export interface QuadletFile {
+  readonly path: string;
+  /** The uid of the directory it is in (`users/<uid>/`): whose user manager runs it. */
+  readonly dirUid: number;
+  readonly nodeUuid: string;
+  readonly device: number;
+  readonly inode: number;
+  readonly type: 'regular' | 'symlink' | 'other';
+  readonly uid: number;
+  readonly owner: string;
+  readonly mtime: number;
+}
+
+/** A user unit `ironic-console-<uuid>.service`, from `systemctl --user -M <user>@ list-units --all`. */
+export interface UserUnit {
+  readonly uid: number;
+  readonly user: string;
+  readonly name: string;
+  readonly nodeUuid: string;
+  /** loaded, not-found (its quadlet file is gone), … */
+  readonly load: string;
+  /** active, inactive, failed, … */
+  readonly active: string;
+  readonly sub: string;
 }
 
 /** The outcome of observing one host. */

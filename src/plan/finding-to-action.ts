@@ -36,10 +36,15 @@ export function actionForFinding(finding: Finding, context: ActionContext): Acti
     }
     case 'stop-container': {
       const container = finding.graphical?.container ?? null;
-      if (finding.host === null || finding.nodeUuid === null || container === null) return { skip: 'container stop without a host, a node or a container' };
-      // Only a container whose own label names the node (never one found by its name alone).
+      const quadlet = finding.graphical?.quadlet;
+      if (finding.host === null || finding.nodeUuid === null) return { skip: 'console stop without a host or a node' };
+      const target = { ...common, kind: 'stop-container' as const, host: finding.host, nodeUuid: finding.nodeUuid, container };
+      // systemd provider: its unit and quadlet file, named by the node.
+      if (quadlet !== undefined) return { action: { ...target, quadlet } };
+      if (container === null) return { skip: 'console stop without a container' };
+      // container provider: only a container whose own label names the node (never one found by its name alone).
       if (container.nodeLabel !== finding.nodeUuid) return { skip: `container ${container.name} carries no label naming node ${finding.nodeUuid}: never stopped` };
-      return { action: { ...common, kind: 'stop-container', host: finding.host, nodeUuid: finding.nodeUuid, container } };
+      return { action: target };
     }
     case 'restart': {
       if (finding.nodeUuid === null) return { skip: 'restart without a node' };

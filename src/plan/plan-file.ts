@@ -3,7 +3,8 @@
  * every field and reports every problem at once, as `file:path: message`.
  */
 import type { FileIdentity } from '../compare/removable-file.js';
-import { type ContainerRef, FINDING_KINDS, type FindingKind, type ProcessRef } from '../compare/types.js';
+import { type ContainerRef, FINDING_KINDS, type FindingKind, type ProcessRef, type QuadletRef } from '../compare/types.js';
+import { QUADLET_USERS_DIR } from '../observe/parse-systemd-consoles.js';
 import { ConfigError } from '../errors.js';
 import { PLAN_SCHEMA } from './plan-fixes.js';
 import type { Action, Plan, Refusal } from './types.js';
@@ -162,7 +163,13 @@ function readAction(r: Reader, raw: unknown, path: string): Action | null {
       };
     case 'stop-container': {
       const nodeUuid = r.uuid(o, 'nodeUuid', path);
-      return { ...common, kind, nodeUuid, host: r.string(o, 'host', path), container: readContainer(r, o['container'], `${path}.container`) };
+      const container = o['container'] === null ? null : readContainer(r, o['container'], `${path}.container`);
+      const stop = { ...common, kind, nodeUuid, host: r.string(o, 'host', path), container };
+      if (o['quadlet'] === undefined) {
+        if (container === null) r.problem(`${path}.container`, 'must be an object (a stop without quadlet stops a container)');
+        return stop;
+      }
+      return { ...stop, quadlet: readQuadlet(r, o['quadlet'], `${path}.quadlet`, nodeUuid) };
     }
     case 'restart': {
       const nodeUuid = r.string(o, 'nodeUuid', path);
@@ -197,7 +204,35 @@ function readContainer(r: Reader, raw: unknown, path: string): ContainerRef {
     state: r.matching(o, 'state', path, /^[a-z]{1,20}$/, 'a container state'),
     nodeLabel,
     conductorLabel: typeof conductor === 'string' ? conductor : null,
+    ...(o['user'] === undefined ? {} : { user: o['user'] === null ? null : r.matching(o, 'user', path, /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a user name or null') }),
   };
+}
+
+/**
+ * The systemd provider's unit and quadlet file: the unit must be the node's, the file in
+ * the provider's directory of that uid and named for the node; nothing else is stopped or
+ * removed, whatever a hand-edited plan says.
+ */
+function readQuadlet(r: Reader, raw: unknown, path: string, nodeUuid: string): QuadletRef {
+  const o = r.object(raw, path);
+  if (o === null) return { user: '', uid: 0, unit: '', file: null };
+  const user = r.matching(o, 'user', path, /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a user name');
+  const uidValue = o['uid'];
+  const uid = typeof uidValue === 'number' && Number.isSafeInteger(uidValue) && uidValue >= 0 ? uidValue : -1;
+  if (uid < 0) r.problem(`${path}.uid`, 'must be a user id (an integer from 0)');
+  const unit = o['unit'];
+  if (unit !== `ironic-console-${nodeUuid}.service`) r.problem(`${path}.unit`, `must be ironic-console-<nodeUuid>.service`);
+  let file: QuadletRef['file'] = null;
+  if (o['file'] !== null) {
+    const f = r.object(o['file'], `${path}.file`);
+    if (f !== null) {
+      const expected = `${QUADLET_USERS_DIR}/${uid}/containers/systemd/ironic-console-${nodeUuid}.container`;
+      if (f['path'] !== expected) r.problem(`${path}.file.path`, `must be ${QUADLET_USERS_DIR}/<uid>/containers/systemd/ironic-console-<nodeUuid>.container`);
+      const identity = readFileIdentity(r, f, `${path}.file`);
+      file = { path: expected, ...identity };
+    }
+  }
+  return { user, uid, unit: `ironic-console-${nodeUuid}.service`, file };
 }
 
 /** A user name or sudo's `#uid`: it becomes `sudo -u <runAs>` on the host. */

@@ -66,7 +66,7 @@ export function planFixes(report: FleetReport, context: PlanContext, policy: Pla
       continue;
     }
     if (result.action.kind === 'stop-container') {
-      const key = `${result.action.host}:${result.action.container.id}`;
+      const key = `${result.action.host}:${result.action.container?.id ?? result.action.quadlet?.unit ?? ''}`;
       const first = killedListeners.get(key);
       if (first !== undefined) {
         skipped.push({ findingId: finding.id, reason: `same container as ${first}` });

@@ -1,5 +1,5 @@
 import type { FileIdentity } from '../compare/removable-file.js';
-import type { ContainerRef, FindingKind, ProcessRef } from '../compare/types.js';
+import type { ContainerRef, FindingKind, ProcessRef, QuadletRef } from '../compare/types.js';
 
 /** Kill a console tree on one host, after checking each pid's start time and argv still match. */
 export interface KillAction {
@@ -39,16 +39,21 @@ export interface RemoveFileAction {
 }
 
 /**
- * Stop a graphical console's container the way Ironic's `container` provider does
- * (`rm --force`), by the id the scan saw, after the host finds that id still carrying the
- * scanned name and Ironic's labels for this node.
+ * Stop a graphical console the way Ironic's provider would. `container` provider: `rm
+ * --force` by the id the scan saw, after the host finds that id still carrying the scanned
+ * name and Ironic's labels for this node. `systemd` provider (`quadlet` set): stop the
+ * user unit, remove the quadlet file if it is still the one scanned, reload the user
+ * manager, and remove the container if podman still lists it.
  */
 export interface StopContainerAction {
   readonly kind: 'stop-container';
   readonly id: string;
   readonly host: string;
   readonly nodeUuid: string;
-  readonly container: ContainerRef;
+  /** The container as scanned; null for a systemd leftover without one. */
+  readonly container: ContainerRef | null;
+  /** systemd provider only (absent for the `container` provider). */
+  readonly quadlet?: QuadletRef;
   readonly findingId: string;
   readonly findingKind: FindingKind;
 }

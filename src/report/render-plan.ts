@@ -15,8 +15,14 @@ export function describeAction(action: Action): string {
     }
     case 'remove-file':
       return `remove   ${action.host}  ${action.path}  (${action.findingKind})`;
-    case 'stop-container':
-      return `stop     ${action.host}  node ${nodeId(action.nodeUuid)}  graphical console: ${action.container.engine} container ${action.container.name} (${action.container.id.slice(0, 12)})  (${action.findingKind})`;
+    case 'stop-container': {
+      const { container, quadlet } = action;
+      const what = [
+        quadlet === undefined ? null : `unit ${quadlet.unit} of ${quadlet.user}${quadlet.file === null ? '' : ` and ${quadlet.file.path}`}`,
+        container === null ? null : `${container.engine} container ${container.name} (${container.id.slice(0, 12)})`,
+      ].filter((w) => w !== null);
+      return `stop     ${action.host}  node ${nodeId(action.nodeUuid)}  graphical console: ${what.join(', ')}  (${action.findingKind})`;
+    }
     case 'restart':
       return `restart  ${action.host}  node ${nodeId(action.nodeUuid)}  ${action.graphical === true ? 'graphical console ' : ''}via Ironic API${action.expectedPort === null ? '' : `, expect port ${action.expectedPort}`}  (${action.findingKind})`;
     case 'report':

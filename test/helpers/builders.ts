@@ -136,6 +136,8 @@ export function buildContainer(overrides: Partial<ConsoleContainer> & { nodeUuid
   const seed = `${node ?? 'none'}:${overrides.engine ?? 'podman'}:${overrides.name ?? ''}`;
   return {
     engine: 'podman',
+    uid: null,
+    provider: 'container',
     id: createHash('sha256').update(seed).digest('hex'),
     name: `ironic-console-${node ?? 'x'}`,
     state: 'running',
@@ -289,6 +291,9 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     warnings: [],
     containers: [],
     containerEngines: [],
+    quadlets: [],
+    userUnits: [],
+    userManagers: [],
     ...rest,
     settings,
     consoles,

@@ -61,7 +61,7 @@ describe('plan: graphical consoles', () => {
   it('never stops a container whose labels do not name the node: it is reported', () => {
     const report = plan.actions.find((a) => a.kind === 'report');
     expect(report).toMatchObject({ host: 'conductor-a', nodeUuid: g3.uuid, findingKind: 'wrong-host' });
-    expect(plan.actions.some((a) => a.kind === 'stop-container' && a.container.id === unlabelled.id)).toBe(false);
+    expect(plan.actions.some((a) => a.kind === 'stop-container' && a.container?.id === unlabelled.id)).toBe(false);
   });
 
   it('says what it will stop, in one line', () => {
