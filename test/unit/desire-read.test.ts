@@ -20,6 +20,12 @@ describe('toDesiredNode (fixture nodes of Ironic 21.4)', () => {
     expect(toDesiredNode(fixtureNodes[index], 'test')).toMatchObject(expected);
   });
 
+  it('reads a graphical console\'s published port from driver_internal_info.vnc_port (set by the conductor that started its container)', () => {
+    const raw = { ...(fixtureNodes[2] as object), console_interface: 'fake-graphical', driver_internal_info: { vnc_host: '10.254.77.11', vnc_port: 34817, novnc_secret_token: '***' } };
+    expect(toDesiredNode(raw, 'test')).toMatchObject({ consoleInterface: 'fake-graphical', vncPort: 34817, consolePort: null });
+    expect(toDesiredNode({ ...(fixtureNodes[2] as object), driver_internal_info: { vnc_port: 'x' } }, 'test').vncPort).toBeNull();
+  });
+
   it('rejects a node without a uuid, naming where', () => {
     expect(() => toDesiredNode({ name: 'x' }, 'Ironic API http://h: GET /v1/nodes')).toThrow(/GET \/v1\/nodes: a node without a uuid/);
   });
