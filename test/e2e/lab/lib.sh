@@ -24,6 +24,18 @@ if [[ -s "$CDLAB_DIR/ipmi-cred-env" ]]; then
 else
   IPMI_CRED_ENV="${CDLAB_IPMI_CRED_ENV:-no}"
 fi
+# CDLAB_GRAPHICAL=yes: graphical (VNC) consoles too (issue 14): Ironic 39.0's `container`
+# console provider runs one podman container per fake-graphical node on its conductor host,
+# from a console image the lab builds locally (sid only; up.sh checks). Kept like the above.
+if [[ -s "$CDLAB_DIR/graphical" ]]; then
+  CDLAB_GRAPHICAL="$(cat "$CDLAB_DIR/graphical")"
+else
+  CDLAB_GRAPHICAL="${CDLAB_GRAPHICAL:-no}"
+fi
+# The image every graphical console runs ([vnc]console_image): busybox-static answering the
+# RFB version line on 5900; built once per busybox build, cached in $CDLAB_ROOTS, loaded on
+# each conductor host at lab start (no registry is reachable, `--pull missing` finds it).
+CONSOLE_IMAGE=localhost/cdlab-console:latest
 LAB_HOSTS=(a b c)
 HOSTS_BEGIN="# BEGIN console-doctor lab (${CDLAB_DIR})"
 HOSTS_END="# END console-doctor lab (${CDLAB_DIR})"
