@@ -158,6 +158,32 @@ stop_conductor() {
   log "conductor-$h stopped with SIG$sig (was pid $pid in its host)"
 }
 
+# A crash of a whole conductor service (kill -9 of every ironic-conductor process, as an
+# OOM kill of the service or a SIGKILL of its cgroup does): its master process and its
+# worker together. Ironic 32.0+ runs the conductor in a worker process under a master; a
+# SIGKILL'd master alone makes the worker see its parent go and stop gracefully, which
+# deregisters it at once and (39.0, graphical consoles) removes its console containers.
+# Console daemons and conmon (each in a session of its own) are left alone. crash_conductor HOST
+crash_conductor() {
+  local h="$1" d pid
+  d="$(host_dir "$h")"
+  [[ -s "$d/conductor.pid" ]] || { log "conductor-$h has no pid file: not running"; return 0; }
+  pid="$(cat "$d/conductor.pid")"
+  in_host "$h" bash -c '
+    pid=$1
+    pids="$pid $(ps -eo pid=,ppid=,args= | awk -v p="$pid" '"'"'$2 == p && /ironic-conductor/ {print $1}'"'"')"
+    kill -KILL $pids 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      alive=0
+      for p in $pids; do [ -e "/proc/$p" ] && ! grep -q "^State:.*Z" "/proc/$p/status" 2>/dev/null && alive=1; done
+      [ "$alive" = 0 ] && exit 0
+      sleep 0.1
+    done
+    echo "conductor processes $pids still alive after 10 s" >&2; exit 1' _ "$pid" || die "crashing conductor-$h failed"
+  rm -f "$d/conductor.pid"
+  log "conductor-$h crashed: SIGKILL to its master (pid $pid in its host) and workers"
+}
+
 # --- scenarios -------------------------------------------------------------------------
 # Each scenario snapshots the lab before it breaks it, and writes $CDLAB_DIR/facts/NAME.json
 # (what it did, which host and node, the state before and after) for the e2e tests.

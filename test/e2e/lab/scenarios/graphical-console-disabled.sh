@@ -1,16 +1,17 @@
 #!/bin/bash
 # Graphical consoles (CDLAB_GRAPHICAL=yes): an operator disables a graphical console while
-# its conductor is dead. The conductor that took the ACTIVE node over had started a
-# container of its own; the API routes the disable to it and it removes that one (rm --force
-# by name, on its own host). The container on the dead conductor's host stays. The victim
-# stays dead: a 39.0 conductor's start removes the containers labelled with its host.
+# its conductor is dead (crashed: crash_conductor). The conductor that took the ACTIVE node
+# over had started a container of its own; the API routes the disable to it and it removes
+# that one (rm --force by name, on its own host). The container on the dead conductor's host
+# stays. The victim stays dead: a 39.0 conductor's start removes the containers labelled
+# with its host.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 [[ "$CDLAB_GRAPHICAL" == yes ]] || die "graphical-console-disabled needs a lab with CDLAB_GRAPHICAL=yes"
 scenario_begin graphical-console-disabled
 node="$(lab_py pick console=graphical state=active)"
 uuid="$(json_get "$node" uuid)" victim="$(json_get "$node" owner)"
-stop_conductor "$victim" KILL
+crash_conductor "$victim"
 lab_py wait-conductor "$victim" dead
 lab_py settle
 new_owner="$(json_get "$(lab_py node "$uuid")" owner)"
