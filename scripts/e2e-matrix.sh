@@ -3,7 +3,9 @@
 # four series, each lab run from that suite's own root filesystem (test/e2e/lab/rootfs.sh).
 #   bookworm 21.4 (2023.1)  every scenario (the default lab, this machine's packages)
 #   sid      39.0 (newest)  every scenario, behind a real Keystone (token scope enforced;
-#                           the tool reads with system_scope: all, and a project scope is refused)
+#                           the tool reads with system_scope: all, and a project scope is refused),
+#                           with graphical consoles (CDLAB_GRAPHICAL: podman containers of Ironic's
+#                           `container` provider) and their scenarios (graphical-lab.test.ts)
 #   trixie   29.0 (2025.1)  conductor-killed, conductor-restarted, console-disabled-leftover,
 #                           conductor-lingering (SIGTERM: deregistered at once, runs on 60 s),
 #                           with [json_rpc]port 8090: conductors register as host:8090
@@ -23,7 +25,7 @@ for suite in "${suites[@]}"; do
   env=(CDLAB_IRONIC="$suite")
   case "$suite" in
     bookworm) ;;
-    sid) env+=(CDLAB_KEYSTONE=yes) ;;
+    sid) env+=(CDLAB_KEYSTONE=yes CDLAB_GRAPHICAL=yes) ;;
     trixie) env+=(CDLAB_SCENARIOS="$between,conductor-lingering" CDLAB_JSON_RPC_PORT=8090) ;;
     forky) env+=(CDLAB_SCENARIOS="$between,conductor-drained" CDLAB_IPMI_CRED_ENV=yes) ;;
     *) echo "e2e-matrix: unknown suite $suite (bookworm, trixie, forky, sid)" >&2; exit 2 ;;

@@ -250,3 +250,83 @@ export function runTool(args: readonly string[], options: { cloud?: string } = {
 export function labToolArgs(): string[] {
   return ['-i', LAB.inventory, '--known-hosts-file', LAB.knownHosts];
 }
+
+// ---- graphical consoles (CDLAB_GRAPHICAL=yes, issue 14) ---------------------------------
+
+/** CDLAB_GRAPHICAL=yes: fake-graphical nodes whose consoles are podman containers (Ironic 39.0's `container` provider, sid). */
+export const LAB_GRAPHICAL = process.env.CDLAB_GRAPHICAL === 'yes';
+
+export const GRAPHICAL_SCENARIOS = [
+  'graphical-conductor-killed',
+  'graphical-console-disabled',
+  'graphical-node-deleted',
+] as const;
+export type GraphicalScenarioName = (typeof GRAPHICAL_SCENARIOS)[number];
+
+/** An Ironic console container as the host's own `podman ps --all --format json` shows it (labelled org.openstack.ironic.console=true). */
+export interface LabContainer {
+  readonly id: string;
+  readonly name: string;
+  /** podman's State: running, exited, … */
+  readonly state: string;
+  /** Its org.openstack.ironic.conductor label: the conductor that started it. */
+  readonly conductor: string | null;
+  /** Where container port 5900 is published. */
+  readonly host_ip: string | null;
+  readonly host_port: number | null;
+}
+
+/** node uuid (its org.openstack.ironic.node label) -> containers, per host; null for a host whose machine is not running. */
+export type LabContainers = Record<LabHost, Record<string, LabContainer[]> | null>;
+
+export interface GraphicalLabState extends LabState {
+  readonly containers: LabContainers;
+}
+
+export interface GraphicalScenarioFacts {
+  readonly scenario: GraphicalScenarioName;
+  readonly before: GraphicalLabState;
+  readonly after: GraphicalLabState;
+  readonly settle_seconds: number;
+  /** The conductor the scenario crashed (left dead). */
+  readonly victim: LabHost;
+  /** The graphical node the scenario broke. */
+  readonly node: string;
+  /** Its container's name (ironic-console-<uuid>). */
+  readonly container: string;
+  /** The container left on the victim's host. */
+  readonly stray_container: LabContainer;
+  /** The conductor Ironic maps the node to after the crash. */
+  readonly new_owner: LabHost;
+  /** graphical-conductor-killed: the container the new owner started on takeover. */
+  readonly new_container?: LabContainer;
+  /** graphical-console-disabled: the takeover container that disabling the console removed. */
+  readonly takeover_container?: LabContainer;
+}
+
+/** Run one graphical scenario script against the running lab and return what it wrote. */
+export function runGraphicalScenario(name: GraphicalScenarioName): GraphicalScenarioFacts {
+  labScript(`scenarios/${name}.sh`);
+  return JSON.parse(readFileSync(join(LAB_DIR, 'facts', `${name}.json`), 'utf8')) as GraphicalScenarioFacts;
+}
+
+/** labState() with every host's Ironic console containers (a graphical lab only). */
+export function graphicalLabState(): GraphicalLabState {
+  return JSON.parse(labPy(['state'])) as GraphicalLabState;
+}
+
+/** One host's Ironic console containers now, by node uuid. */
+export function hostContainers(host: LabHost): Record<string, LabContainer[]> {
+  return JSON.parse(labPy(['containers', host.replace('conductor-', '')])) as Record<string, LabContainer[]>;
+}
+
+/** The lab address of a conductor host (its eth0). */
+export function hostAddress(host: LabHost): string {
+  return { 'conductor-a': '10.254.77.11', 'conductor-b': '10.254.77.12', 'conductor-c': '10.254.77.13' }[host];
+}
+
+/** The first 12 bytes a VNC endpoint sends, read from the hub ('' when nothing answers): "RFB 003.008\n" from the lab's console image. */
+export function vncBanner(address: string, port: number): string {
+  const script = 'import socket,sys\ntry:\n  s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=3)\n  sys.stdout.write(s.recv(12).decode())\nexcept OSError:\n  pass';
+  return runOk('ip', ['netns', 'exec', HUB_NS, '/usr/bin/python3', '-c', script, address, String(port)]).stdout;
+}

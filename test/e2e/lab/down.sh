@@ -21,11 +21,29 @@ kill_init() { # kill_init DIR
   rm -f "$dir/init.pid"
 }
 
+# Graphical consoles: podman's cgroupfs manager made a cgroup per container in this
+# machine's hierarchies (libpod_parent/libpod-<id>); killed with their host, nobody removes
+# them. Their ids now, the empty directories after.
+container_ids=()
+if [[ "$CDLAB_GRAPHICAL" == yes ]]; then
+  for h in "${LAB_HOSTS[@]}"; do
+    [[ -s "$(host_dir "$h")/init.pid" && -e "/proc/$(cat "$(host_dir "$h")/init.pid")" ]] || continue
+    mapfile -t -O "${#container_ids[@]}" container_ids < <(PODMAN_IGNORE_CGROUPSV1_WARNING=1 \
+      timeout 20 nsenter -t "$(cat "$(host_dir "$h")/init.pid")" -m -p -r -w -- podman ps --all --quiet --no-trunc 2>/dev/null || true)
+  done
+fi
+
 # Conductors first, gracefully where possible, so they unregister (not required, but tidy).
 for h in "${LAB_HOSTS[@]}"; do
   d="$(host_dir "$h")"
   [[ -d "$d" ]] || continue
   kill_init "$d"
+done
+for id in "${container_ids[@]}"; do
+  [[ "$id" =~ ^[0-9a-f]{64}$ ]] || continue
+  for cg in /sys/fs/cgroup/*/libpod_parent/libpod-"$id" /sys/fs/cgroup/*/libpod_parent/libpod-"$id".scope; do
+    [[ -d "$cg" ]] && { rmdir "$cg" 2>/dev/null || sleep 0.2; rmdir "$cg" 2>/dev/null || log "warning: $cg stays"; }
+  done
 done
 [[ -d "$CDLAB_DIR/hub" ]] && kill_init "$CDLAB_DIR/hub"
 

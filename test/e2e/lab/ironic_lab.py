@@ -9,6 +9,9 @@ PID-namespace init. Only the standard library and python3-requests (ships with I
   ironic_lab.py settle [--timeout]  wait until Ironic's consoles match its own view
   ironic_lab.py state               print nodes, conductors and daemons as JSON
   ironic_lab.py daemons HOST        print HOST's console daemons as JSON
+  ironic_lab.py containers HOST     print HOST's Ironic console containers as JSON (graphical)
+  ironic_lab.py container HOST UUID print HOST's console container for node UUID (or fail)
+  ironic_lab.py node UUID           print a node's owner, console and vnc facts as JSON
   ironic_lab.py token [project]     print a Keystone token of the admin user (system scope,
                                     or its project's) when the lab runs Keystone
   ironic_lab.py keystone-setup ADMIN_PW IRONIC_PW IRONIC_URL
@@ -56,6 +59,29 @@ RELEASE = _release()
 if RELEASE not in ('bookworm', 'trixie'):
     NODES = [(name, 'ipmitool-socat' if console == 'ipmitool-shellinabox' else console, port, active, extra)
              for name, console, port, active, extra in NODES]
+
+
+def _variant(name, default='no'):
+    try:
+        with open(os.path.join(LAB, name)) as f:
+            return f.read().strip() or default
+    except OSError:
+        return default
+
+
+# CDLAB_GRAPHICAL=yes (up.sh writes it): graphical consoles, Ironic's `container` provider.
+GRAPHICAL = _variant('graphical') == 'yes'
+# The lab's graphical nodes (fake-hardware, console fake-graphical): (name, active?). One
+# ACTIVE node on each conductor (takeover starts a new container only for ACTIVE nodes) and
+# one other (deletable: node-deleted), placed like the serial nodes (GRAPHICAL_QUOTA).
+GRAPHICAL_NODES = [('lab-gfx-1', True), ('lab-gfx-2', True), ('lab-gfx-3', True), ('lab-gfx-4', False)]
+GRAPHICAL_QUOTA = {True: 1, False: 1}
+CONTAINER_PREFIX = 'ironic-console-'
+LABEL = 'org.openstack.ironic.'
+
+
+def is_graphical(node):
+    return (node.get('console_interface') or '').endswith('-graphical')
 
 
 def log(msg):
@@ -254,6 +280,39 @@ def daemons(host):
     return found
 
 
+def containers(host):
+    """Ironic's console containers on one lab host, as its own podman lists them:
+    {node uuid (label): [ {id, name, state, conductor (label), host_ip, host_port} ]}.
+    Only containers labelled org.openstack.ironic.console=true; never `podman inspect` (its
+    Env holds APP_INFO, the BMC credentials)."""
+    r = subprocess.run(['nsenter', '-t', init_pid(host), '-m', '-p', '-u', '-n', '-r', '-w', '--',
+                        'podman', 'ps', '--all', '--format', 'json'],
+                       capture_output=True, text=True, env=dict(os.environ, PODMAN_IGNORE_CGROUPSV1_WARNING='1'))
+    if r.returncode != 0:
+        raise SystemExit('podman ps on %s failed: %s' % (host, r.stderr.strip()[-400:]))
+    found = {}
+    for c in json.loads(r.stdout or '[]'):
+        labels = c.get('Labels') or {}
+        if labels.get(LABEL + 'console') != 'true':
+            continue
+        port = next((p for p in (c.get('Ports') or []) if p.get('container_port') == 5900), {})
+        found.setdefault(labels.get(LABEL + 'node'), []).append({
+            'id': c['Id'], 'name': (c.get('Names') or [''])[0], 'state': c.get('State'),
+            'conductor': labels.get(LABEL + 'conductor'),
+            'host_ip': port.get('host_ip'), 'host_port': port.get('host_port')})
+    return found
+
+
+def container_for(node, host_containers):
+    """The running container of HOST_CONTAINERS that serves NODE's console: its label names
+    the node and it publishes the node's driver_internal_info vnc_port (None if none does)."""
+    internal = node.get('driver_internal_info') or {}
+    for c in host_containers.get(node['uuid'], []):
+        if c['state'] == 'running' and internal.get('vnc_port') == c['host_port']:
+            return c
+    return None
+
+
 def expected_port(node):
     info = node.get('driver_info') or {}
     internal = node.get('driver_internal_info') or {}
@@ -265,6 +324,7 @@ def unsettled(live_hosts=None):
     alive = {c['hostname'] for c in conductors() if c['alive']}
     hosts = [h for h in HOSTS.values() if host_alive(h)]
     seen = {h: daemons(h) for h in hosts}
+    boxes = {h: containers(h) for h in hosts} if GRAPHICAL else {}
     problems = []
     for n in nodes():
         if n.get('reservation') or n.get('target_provision_state'):
@@ -279,6 +339,11 @@ def unsettled(live_hosts=None):
         # Ironic only (re)starts ACTIVE nodes' consoles on takeover; the others keep
         # console_enabled with no daemon on the new owner, which is the point of the lab.
         if n['provision_state'] != 'active' and owner not in (live_hosts or HOSTS):
+            continue
+        if is_graphical(n):
+            if n['provision_state'] == 'active' and not container_for(n, boxes.get(HOSTS[owner], {})):
+                problems.append('%s%s%s (no console container publishing vnc_port %s)' % (
+                    n['name'], NO_DAEMON, owner, (n.get('driver_internal_info') or {}).get('vnc_port')))
             continue
         ds = seen.get(HOSTS[owner], {}).get(n['uuid'], [])
         if n['provision_state'] == 'active' and not ds:
@@ -335,13 +400,13 @@ def settle(timeout, quiet_s=6, stuck_s=90):
 QUOTA = {True: 2, False: 1}
 
 
-def create_balanced(name, active, owned, attempts=60):
+def create_balanced(name, active, owned, attempts=60, quota=None):
     """Creates node NAME, re-creating it under a new random UUID until Ironic maps it to a
     conductor with room in QUOTA for its kind. OWNED is a Counter of (conductor, active)."""
     for _ in range(attempts):
         n = api('POST', '/v1/nodes', {'name': name, 'driver': 'fake-hardware'})
         owner = lab_name(api('GET', '/v1/nodes/%s' % n['uuid'])['conductor'])  # not fields=conductor: a 500 on 21.4
-        if owned[(owner, active)] < QUOTA[active]:
+        if owned[(owner, active)] < (quota or QUOTA)[active]:
             owned[(owner, active)] += 1
             return n
         api('DELETE', '/v1/nodes/%s' % n['uuid'])
@@ -381,16 +446,51 @@ def setup():
             api('PATCH', '/v1/nodes/%s?reset_interfaces=true' % uuid, patch)
         if active and api('GET', '/v1/nodes/%s' % uuid)['provision_state'] == 'manageable':
             api('PUT', '/v1/nodes/%s/states/provision' % uuid, {'target': 'adopt'})
+    graphical = setup_graphical(existing) if GRAPHICAL else []
     for uuid, name, console, port, active, extra in created:
+        wait_provision(uuid, 'active' if active else 'manageable')
+        api('PUT', '/v1/nodes/%s/states/console' % uuid, {'enabled': True})
+    for uuid, active in graphical:
         wait_provision(uuid, 'active' if active else 'manageable')
         api('PUT', '/v1/nodes/%s/states/console' % uuid, {'enabled': True})
     wait_for('consoles enabled', consoles_enabled_retrying, 120,
              why=lambda: 'still disabled: ' + ', '.join('%s (%s)' % (n['name'], n.get('last_error'))
                                                      for n in nodes() if not n['console_enabled']))
-    missing = lambda: [n['name'] for n in nodes()
-                       if n['uuid'] not in daemons(HOSTS[n['conductor']])]
-    wait_for('every console daemon to run', lambda: not missing(), 120)
-    log('%d nodes enrolled, consoles running' % len(created))
+
+    def missing():
+        ns = nodes()
+        boxes = {h: containers(h) for h in HOSTS.values()} if GRAPHICAL else {}
+        return [n['name'] for n in ns
+                if (not container_for(n, boxes[HOSTS[n['conductor']]]) if is_graphical(n)
+                    else n['uuid'] not in daemons(HOSTS[n['conductor']]))]
+    wait_for('every console daemon and container to run', lambda: not missing(), 120, why=lambda: ', '.join(missing()))
+    log('%d nodes enrolled (%d graphical), consoles running' % (len(created) + len(graphical), len(graphical)))
+
+
+def setup_graphical(existing):
+    """Enrols GRAPHICAL_NODES (fake-hardware, console fake-graphical): each ACTIVE one on a
+    conductor of its own, adopted; the others manageable. Returns [(uuid, active)]."""
+    owned = collections.Counter()
+    created = []
+    for name, active in GRAPHICAL_NODES:
+        if name in existing:
+            n = existing[name]
+            owned[(n['conductor'], active)] += 1
+        else:
+            n = create_balanced(name, active, owned, quota=GRAPHICAL_QUOTA)
+        created.append((n['uuid'], active))
+    for uuid, active in created:
+        if api('GET', '/v1/nodes/%s' % uuid)['provision_state'] == 'enroll':
+            api('PUT', '/v1/nodes/%s/states/provision' % uuid, {'target': 'manage'})
+    for uuid, active in created:
+        n = api('GET', '/v1/nodes/%s' % uuid)
+        if n['provision_state'] != 'active':
+            wait_provision(uuid, 'manageable')
+        if n['console_interface'] != 'fake-graphical':
+            api('PATCH', '/v1/nodes/%s' % uuid, [{'op': 'replace', 'path': '/console_interface', 'value': 'fake-graphical'}])
+        if active and api('GET', '/v1/nodes/%s' % uuid)['provision_state'] == 'manageable':
+            api('PUT', '/v1/nodes/%s/states/provision' % uuid, {'target': 'adopt'})
+    return created
 
 
 _last_enable_request = {}
@@ -411,14 +511,19 @@ def consoles_enabled_retrying(retry_after_s=15):
 
 def state():
     hosts = {name: (daemons(h) if host_alive(h) else None) for name, h in HOSTS.items()}
-    return {'nodes': nodes(), 'conductors': conductors(), 'daemons': hosts}
+    found = {'nodes': nodes(), 'conductors': conductors(), 'daemons': hosts}
+    if GRAPHICAL:
+        # Graphical consoles apart: 'daemons' stays what the serial scenarios compare.
+        found['containers'] = {name: (containers(h) if host_alive(h) else None) for name, h in HOSTS.items()}
+    return found
 
 
-def pick_victim():
-    """The conductor whose loss shows the most: owns an ACTIVE node, ideally a non-ACTIVE one too."""
+def pick_victim(graphical=False):
+    """The conductor whose loss shows the most: owns an ACTIVE node, ideally a non-ACTIVE one
+    too; among serial consoles, or (GRAPHICAL) among graphical ones."""
     owned = {}
     for n in nodes():
-        if n['console_enabled'] and n['conductor']:
+        if n['console_enabled'] and n['conductor'] and is_graphical(n) == graphical:
             owned.setdefault(n['conductor'], []).append(n['provision_state'])
     def score(item):
         states = item[1]
@@ -431,9 +536,13 @@ def pick_victim():
 
 def pick_node(criteria):
     """First console-enabled node matching key=value criteria: state=active|other,
-    console=socat|shellinabox, port=fixed|range, owner=a|b|c, not-owner=a|b|c."""
+    console=socat|shellinabox|graphical, port=fixed|range, owner=a|b|c, not-owner=a|b|c.
+    A graphical node only when asked for (console=graphical); it also gives its vnc_port and
+    container name."""
     for n in sorted(nodes(), key=lambda n: n['name']):
         if not n['console_enabled']:
+            continue
+        if is_graphical(n) and criteria.get('console') != 'graphical':
             continue
         facts = {
             'state': 'active' if n['provision_state'] == 'active' else 'other',
@@ -444,8 +553,12 @@ def pick_node(criteria):
         ok = (all(facts.get(k) == v for k, v in criteria.items() if k != 'not-owner')
               and facts['owner'] != criteria.get('not-owner'))
         if ok:
-            return {'uuid': n['uuid'], 'name': n['name'], 'owner': facts['owner'],
-                    'port': expected_port(n), 'state': n['provision_state']}
+            found = {'uuid': n['uuid'], 'name': n['name'], 'owner': facts['owner'],
+                     'port': expected_port(n), 'state': n['provision_state']}
+            if is_graphical(n):
+                found['vnc_port'] = (n.get('driver_internal_info') or {}).get('vnc_port')
+                found['container'] = CONTAINER_PREFIX + n['uuid']
+            return found
     raise SystemExit('no node matches %s' % criteria)
 
 
@@ -483,20 +596,29 @@ def wait_restarted(host, before_file, timeout=180, nothing_mapped_s=12):
     (hash_ring_reset_interval is 5 s), there is nothing to restart."""
     name = 'conductor-%s' % host
     with open(before_file) as f:
-        before = json.load(f)['daemons'].get(name) or {}
+        before_state = json.load(f)
+    before = before_state['daemons'].get(name) or {}
     old = {d['pid'] for ds in before.values() for d in ds}
+    # A restarted 39.0 conductor removes its containers first, then starts new ones.
+    old_boxes = {c['id'] for cs in ((before_state.get('containers') or {}).get(name) or {}).values() for c in cs}
     unmapped_since = None
+
+    def new_container(n, boxes):
+        c = container_for(n, boxes)
+        return c is not None and c['id'] not in old_boxes
 
     def waiting():
         """HOST's daemons, the enabled nodes mapped to HOST, and those still waiting for a new daemon."""
         seen = daemons(host)
+        boxes = containers(host) if GRAPHICAL else {}
         said = log_since_start(host)
         # Ironic's start-up console pass skips self-parented nodes (Debian's 29.0.5-0+deb13u3
         # makes every PATCHed node its own parent): their old daemons are all there will be.
         mine = [n for n in nodes() if n['console_enabled'] and n['conductor'] == name
                 and n.get('parent_node') != n['uuid']]
         left = [n for n in mine
-                if not any(d['pid'] not in old for d in seen.get(n['uuid'], []))
+                if not (new_container(n, boxes) if is_graphical(n)
+                        else any(d['pid'] not in old for d in seen.get(n['uuid'], [])))
                 and 'Node %s is locked while trying to start console' % n['uuid'] not in said]
         return seen, mine, left
 
@@ -547,7 +669,20 @@ def main(argv):
     elif cmd == 'daemons':
         print(json.dumps(daemons(argv[2])))
     elif cmd == 'victim':
-        print(pick_victim())
+        print(pick_victim(graphical=argv[2:] == ['graphical']))
+    elif cmd == 'node':
+        n = api('GET', '/v1/nodes/%s' % argv[2])
+        internal = n.get('driver_internal_info') or {}
+        print(json.dumps({'uuid': n['uuid'], 'name': n['name'], 'owner': HOSTS.get(lab_name(n.get('conductor'))),
+                          'state': n['provision_state'], 'console_enabled': n['console_enabled'],
+                          'vnc_host': internal.get('vnc_host'), 'vnc_port': internal.get('vnc_port')}))
+    elif cmd == 'containers':
+        print(json.dumps(containers(argv[2])))
+    elif cmd == 'container':
+        found = containers(argv[2]).get(argv[3], [])
+        if len(found) != 1:
+            raise SystemExit('%d console containers for node %s on %s: %s' % (len(found), argv[3], argv[2], json.dumps(found)))
+        print(json.dumps(found[0]))
     elif cmd == 'pick':
         print(json.dumps(pick_node(dict(a.split('=', 1) for a in argv[2:]))))
     elif cmd == 'wait-conductor':

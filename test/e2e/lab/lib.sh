@@ -24,6 +24,18 @@ if [[ -s "$CDLAB_DIR/ipmi-cred-env" ]]; then
 else
   IPMI_CRED_ENV="${CDLAB_IPMI_CRED_ENV:-no}"
 fi
+# CDLAB_GRAPHICAL=yes: graphical (VNC) consoles too (issue 14): Ironic 39.0's `container`
+# console provider runs one podman container per fake-graphical node on its conductor host,
+# from a console image the lab builds locally (sid only; up.sh checks). Kept like the above.
+if [[ -s "$CDLAB_DIR/graphical" ]]; then
+  CDLAB_GRAPHICAL="$(cat "$CDLAB_DIR/graphical")"
+else
+  CDLAB_GRAPHICAL="${CDLAB_GRAPHICAL:-no}"
+fi
+# The image every graphical console runs ([vnc]console_image): busybox-static answering the
+# RFB version line on 5900; built once per busybox build, cached in $CDLAB_ROOTS, loaded on
+# each conductor host at lab start (no registry is reachable, `--pull missing` finds it).
+CONSOLE_IMAGE=localhost/cdlab-console:latest
 LAB_HOSTS=(a b c)
 HOSTS_BEGIN="# BEGIN console-doctor lab (${CDLAB_DIR})"
 HOSTS_END="# END console-doctor lab (${CDLAB_DIR})"
@@ -144,6 +156,32 @@ stop_conductor() {
     kill -KILL "$pid"' _ "$pid" "$sig"
   rm -f "$d/conductor.pid"
   log "conductor-$h stopped with SIG$sig (was pid $pid in its host)"
+}
+
+# A crash of a whole conductor service (kill -9 of every ironic-conductor process, as an
+# OOM kill of the service or a SIGKILL of its cgroup does): its master process and its
+# worker together. Ironic 32.0+ runs the conductor in a worker process under a master; a
+# SIGKILL'd master alone makes the worker see its parent go and stop gracefully, which
+# deregisters it at once and (39.0, graphical consoles) removes its console containers.
+# Console daemons and conmon (each in a session of its own) are left alone. crash_conductor HOST
+crash_conductor() {
+  local h="$1" d pid
+  d="$(host_dir "$h")"
+  [[ -s "$d/conductor.pid" ]] || { log "conductor-$h has no pid file: not running"; return 0; }
+  pid="$(cat "$d/conductor.pid")"
+  in_host "$h" bash -c '
+    pid=$1
+    pids="$pid $(ps -eo pid=,ppid=,args= | awk -v p="$pid" '"'"'$2 == p && /ironic-conductor/ {print $1}'"'"')"
+    kill -KILL $pids 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      alive=0
+      for p in $pids; do [ -e "/proc/$p" ] && ! grep -q "^State:.*Z" "/proc/$p/status" 2>/dev/null && alive=1; done
+      [ "$alive" = 0 ] && exit 0
+      sleep 0.1
+    done
+    echo "conductor processes $pids still alive after 10 s" >&2; exit 1' _ "$pid" || die "crashing conductor-$h failed"
+  rm -f "$d/conductor.pid"
+  log "conductor-$h crashed: SIGKILL to its master (pid $pid in its host) and workers"
 }
 
 # --- scenarios -------------------------------------------------------------------------

@@ -11,10 +11,18 @@ for cmd in ip unshare nsenter mariadbd mariadb-install-db ironic-api ironic-cond
   sshd ssh-keygen socat shellinaboxd ipmitool curl; do
   command -v "$cmd" >/dev/null || [[ -x "/usr/sbin/$cmd" ]] || die "$cmd is missing: install test/e2e/lab/packages.txt"
 done
+case "$CDLAB_GRAPHICAL" in
+  no) ;;
+  # Ironic's `container` console provider (podman run per node) is new in 39.0; forky's 35.0
+  # and trixie's 29.0 have only the systemd (quadlet, needs a user systemd) and kubernetes ones.
+  yes) [[ "$CDLAB_IRONIC" == sid ]] || die "CDLAB_GRAPHICAL=yes needs Ironic's container console provider (39.0): use CDLAB_IRONIC=sid, not $CDLAB_IRONIC" ;;
+  *) die "CDLAB_GRAPHICAL=$CDLAB_GRAPHICAL: expected yes or no" ;;
+esac
 if [[ -n "$CDLAB_ROOT" ]]; then
-  keystone_option=()
-  [[ "$CDLAB_KEYSTONE" == yes ]] && keystone_option=(--keystone)
-  bash "$LAB_SRC/rootfs.sh" "$CDLAB_IRONIC" "${keystone_option[@]}" >/dev/null
+  root_options=()
+  [[ "$CDLAB_KEYSTONE" == yes ]] && root_options+=(--keystone)
+  [[ "$CDLAB_GRAPHICAL" == yes ]] && root_options+=(--graphical)
+  bash "$LAB_SRC/rootfs.sh" "$CDLAB_IRONIC" "${root_options[@]}" >/dev/null
   for cmd in ironic-api ironic-conductor ironic-dbsync sshd socat ipmitool ps ss; do
     [[ -x "$CDLAB_ROOT/usr/bin/$cmd" || -x "$CDLAB_ROOT/usr/sbin/$cmd" || -x "$CDLAB_ROOT/bin/$cmd" ]] \
       || die "$cmd is missing in the $CDLAB_IRONIC root $CDLAB_ROOT: rebuild it (rootfs.sh $CDLAB_IRONIC --rebuild)"
@@ -26,6 +34,12 @@ fi
 if [[ "$CDLAB_KEYSTONE" == yes ]]; then
   [[ -n "$CDLAB_ROOT" ]] || die "CDLAB_KEYSTONE=yes runs the Keystone of a release root: use CDLAB_IRONIC=trixie, forky or sid"
   [[ -x "$CDLAB_ROOT/usr/bin/keystone-manage" ]] || die "keystone-manage is missing in $CDLAB_ROOT: rootfs.sh $CDLAB_IRONIC --keystone"
+fi
+if [[ "$CDLAB_GRAPHICAL" == yes ]]; then
+  [[ -e "$(echo "$CDLAB_ROOT"/usr/lib/python3/dist-packages/ironic/console/container/container.py)" ]] \
+    || die "CDLAB_GRAPHICAL=yes: the Ironic in $CDLAB_ROOT has no container console provider"
+  [[ -x "$CDLAB_ROOT/usr/bin/podman" && -x "$CDLAB_ROOT/bin/busybox" ]] \
+    || die "podman or busybox is missing in $CDLAB_ROOT: rootfs.sh $CDLAB_IRONIC --graphical"
 fi
 
 if [[ -s "$CDLAB_DIR/lab.ready" ]] && [[ -e "/proc/$(cat "$CDLAB_DIR/hub/init.pid" 2>/dev/null || echo 0)" ]]; then
@@ -43,7 +57,8 @@ chmod 755 "$CDLAB_DIR"
 echo "$CDLAB_IRONIC" >"$CDLAB_DIR/release"
 echo "$JSON_RPC_PORT" >"$CDLAB_DIR/json-rpc-port"
 echo "$IPMI_CRED_ENV" >"$CDLAB_DIR/ipmi-cred-env"
-log "Ironic from Debian $CDLAB_IRONIC${CDLAB_ROOT:+ (root $CDLAB_ROOT)}$([[ "$CDLAB_KEYSTONE" == yes ]] && echo ', behind Keystone')"
+echo "$CDLAB_GRAPHICAL" >"$CDLAB_DIR/graphical"
+log "Ironic from Debian $CDLAB_IRONIC${CDLAB_ROOT:+ (root $CDLAB_ROOT)}$([[ "$CDLAB_KEYSTONE" == yes ]] && echo ', behind Keystone')$([[ "$CDLAB_GRAPHICAL" == yes ]] && echo ', graphical consoles in podman')"
 
 # --- keys -------------------------------------------------------------------------------
 ssh-keygen -q -t ed25519 -N '' -C cdlab-client -f "$CDLAB_DIR/client_key"
@@ -91,6 +106,25 @@ case "$CDLAB_IRONIC" in
 esac
 CONSOLES=fake,no-console,ipmitool-socat
 [[ "$CDLAB_SHELLINABOX" == yes ]] && CONSOLES+=,ipmitool-shellinabox
+[[ "$CDLAB_GRAPHICAL" == yes ]] && CONSOLES+=,fake-graphical
+# Graphical consoles (CDLAB_GRAPHICAL=yes): Ironic 39.0's `container` provider runs
+# `podman run ... --publish <host address>::5900 localhost/cdlab-console:latest` per node.
+# token_timeout: the fake-graphical console's periodic task stops a console whose noVNC
+# token is older than this (600 s by default), which would end every lab console mid-suite.
+vnc_conf() { # vnc_conf ADDRESS
+  [[ "$CDLAB_GRAPHICAL" == yes ]] || return 0
+  cat <<CONF
+
+[vnc]
+enabled = True
+container_provider = container
+container_executable = podman
+console_image = $CONSOLE_IMAGE
+container_publish_port = $1::5900
+wait_for_ready_timeout = 20
+token_timeout = 86400
+CONF
+}
 ironic_conf() { # ironic_conf HOSTNAME ADDRESS DIR LOGFILE
   cat <<CONF
 [DEFAULT]
@@ -159,6 +193,7 @@ project_domain_name = Default
 
 [oslo_concurrency]
 lock_path = $3/lock
+$(vnc_conf "$2")
 CONF
 }
 mkdir -p "$CDLAB_DIR/hub"/{state,lock}
@@ -201,6 +236,9 @@ start_machine() { # start_machine NETNS HOSTNAME DIR PRIVATE_TMP
 in_machine() { local dir="$1"; shift; nsenter -t "$(cat "$dir/init.pid")" -n -p -m -u -- "$@"; }
 # ironic-api and ironic-dbsync of the lab's release: inside its root when it has one.
 in_release() { local dir="$1"; shift; in_machine "$dir" ${CDLAB_ROOT:+chroot "$CDLAB_ROOT"} "$@"; }
+
+# Podman's runc needs the cgroup file systems, which `ip netns exec` hides (ns-init.sh).
+[[ "$CDLAB_GRAPHICAL" == yes ]] && awk '$2 ~ "^/sys/fs/cgroup(/|$)" {print $3, $4, $2}' /proc/self/mounts >"$CDLAB_DIR/cgroup-mounts"
 
 hub="$CDLAB_DIR/hub"
 start_machine "$HUB_NS" cdlab-hub "$hub" no
@@ -314,10 +352,42 @@ for _ in $(seq 1 300); do
 done
 in_hub curl -fsS -o /dev/null "http://127.0.0.1:$API_PORT/" || die "ironic-api did not answer: see $hub/api.log"
 
+# The console image of graphical consoles: busybox-static alone, whose command answers every
+# connection to 5900 with the RFB version line Ironic waits for ("RFB 003.008\n", 12 bytes:
+# _wait_for_listen); STOPSIGNAL SIGKILL because busybox as the container's pid 1 ignores
+# SIGTERM, which made every `rm --force` wait 10 s. Built once (podman import, podman save)
+# per busybox build and recipe, kept in $CDLAB_ROOTS, loaded on each host (a fixed image id).
+CONSOLE_IMAGE_RECIPE=v1
+load_console_image() { # load_console_image HOST BUSYBOX_VERSION
+  local h="$1" cache="$CDLAB_ROOTS/console-image-$CONSOLE_IMAGE_RECIPE-busybox-$2.tar" img="$CDLAB_DIR/console-image.tar"
+  local d
+  d="$(host_dir "$h")"
+  if [[ ! -s "$img" && -s "$cache" ]]; then
+    cp "$cache" "$img"
+  elif [[ ! -s "$img" ]]; then
+    log "building the console image $CONSOLE_IMAGE from busybox-static $2 (kept in $cache)"
+    in_host "$h" bash -c '
+      set -e
+      work=$(mktemp -d)
+      mkdir "$work/bin"
+      cp /bin/busybox "$work/bin/busybox"
+      tar -C "$work" -cf "$work.tar" bin
+      podman import --change "CMD [\"/bin/busybox\", \"nc\", \"-ll\", \"-p\", \"5900\", \"-e\", \"/bin/busybox\", \"printf\", \"RFB 003.008\\\\n\"]" \
+        --change "STOPSIGNAL SIGKILL" --change "EXPOSE 5900/tcp" "$work.tar" "$1"
+      podman save --format docker-archive -o "$2" "$1"
+      rm -rf "$work" "$work.tar"' _ "$CONSOLE_IMAGE" "$img.tmp" >>"$d/podman.log" 2>&1 \
+      || die "building the console image failed: see $d/podman.log"
+    mv "$img.tmp" "$img"
+    cp "$img" "$cache.tmp" && mv "$cache.tmp" "$cache"
+  fi
+  in_host "$h" podman load -q -i "$img" >>"$d/podman.log" 2>&1 || die "podman load on $(host_name "$h") failed: see $d/podman.log"
+}
+[[ "$CDLAB_GRAPHICAL" == yes ]] && busybox_version="$(release_version busybox-static)"
 for h in "${LAB_HOSTS[@]}"; do
   d="$(host_dir "$h")"
   start_machine "$(host_ns "$h")" "$(host_name "$h")" "$d" yes
   in_host "$h" /usr/sbin/sshd -f "$d/ssh/sshd_config" -E "$d/sshd.log"
+  [[ "$CDLAB_GRAPHICAL" == yes ]] && load_console_image "$h" "$busybox_version"
   start_conductor "$h"
 done
 
