@@ -40,8 +40,8 @@ describe('a scan run', () => {
     const detail = store.history().showRun(runId);
     expect(detail?.run).toMatchObject({ id: runId, command: 'scan', argv: ['scan', '--inventory', 'inventory.yaml'], status: 'finished', exitCode: 2, summary: '2 findings', finishedAt: '2026-11-25T09:00:05.000Z', pid: process.pid });
     expect(detail?.hosts).toEqual([
-      { host: 'conductor-a', ok: true, error: null, errorKind: null, durationMs: 212, conductor: 'conductor-a.example.net', consoles: 0, bootId: '0d9e6b1e-3c52-4f0a-a8f7-2b9b9f1f6a11' },
-      { host: 'conductor-c', ok: false, error: 'conductor-c (10.0.0.13:22): connect timed out after 10s', errorKind: 'unreachable', durationMs: 10_000, conductor: null, consoles: null, bootId: null },
+      { host: 'conductor-a', ok: true, error: null, errorKind: null, durationMs: 212, conductor: 'conductor-a.example.net', consoles: 0, bootId: '0d9e6b1e-3c52-4f0a-a8f7-2b9b9f1f6a11', containers: 0 },
+      { host: 'conductor-c', ok: false, error: 'conductor-c (10.0.0.13:22): connect timed out after 10s', errorKind: 'unreachable', durationMs: 10_000, conductor: null, consoles: null, bootId: null, containers: null },
     ]);
     expect(detail?.findings.map((f) => [f.kind, f.host, f.nodeName, f.port])).toEqual([
       ['wrong-host', 'conductor-b', NODE_NAME, 10017],

@@ -1,14 +1,17 @@
 /**
- * End-to-end, LAB-SIDE only: with CDLAB_GRAPHICAL=yes (sid, Ironic 39.0's `container`
- * console provider) the lab really runs graphical consoles in podman containers, and each
- * graphical scenario really leaves a stray container where it says. Looks only through the
- * lab's own tools (the API, each host's own `podman ps`, a connection to the VNC port), never
- * through console-doctor: the tool's expectations belong with the tool's tests.
+ * End-to-end, graphical consoles (issue 14): with CDLAB_GRAPHICAL=yes (sid, Ironic 39.0's
+ * `container` console provider) the lab runs graphical consoles in real podman containers,
+ * each scenario leaves a stray container, and the built tool finds and stops it.
  *
- * Runs only on a graphical lab (CDLAB_IRONIC=sid CDLAB_GRAPHICAL=yes). Scenarios: all of
- * GRAPHICAL_SCENARIOS, or CDLAB_GRAPHICAL_SCENARIOS=a,b, or the graphical names in
- * CDLAB_SCENARIOS (so CDLAB_SCENARIOS=conductor-killed runs none of these). Each gets a
- * fresh lab (reset.sh). CDLAB_KEEP=1 leaves the last lab up.
+ * Two kinds of assertions, kept apart as in scenarios.test.ts:
+ *  - LAB-SIDE: the lab really does it, seen only through the lab's own tools (the API, each
+ *    host's own `podman ps`, a connection to the VNC port);
+ *  - TOOL-SIDE: what `scan --format json` and `fix --yes` must do.
+ *
+ * Runs on a graphical lab only (vitest.e2e.config.ts picks this file, and only this file,
+ * when CDLAB_GRAPHICAL=yes). Scenarios: all of GRAPHICAL_SCENARIOS, or
+ * CDLAB_GRAPHICAL_SCENARIOS=a,b. Each gets a fresh lab (reset.sh). CDLAB_KEEP=1 leaves the
+ * last lab up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,8 +24,10 @@ import {
   LAB_HOSTS,
   labDown,
   labReset,
+  labToolArgs,
   labUp,
   runGraphicalScenario,
+  runTool,
   vncBanner,
   type GraphicalLabState,
   type GraphicalScenarioFacts,
@@ -131,6 +136,55 @@ const labFacts: Record<GraphicalScenarioName, (f: GraphicalScenarioFacts) => voi
   },
 };
 
+// ---- TOOL-SIDE -----------------------------------------------------------------------------
+
+interface ToolFinding {
+  readonly kind: string;
+  readonly severity: string;
+  readonly host: string | null;
+  readonly node_uuid: string | null;
+  readonly remedy: string;
+  readonly console: 'serial' | 'graphical';
+  readonly container: { readonly provider: string | null; readonly engine: string | null; readonly id: string | null; readonly name: string | null; readonly node_label: string | null } | null;
+}
+interface ScanOutput {
+  readonly schema: string;
+  readonly exit_code: number;
+  readonly summary: { readonly consoles: number };
+  readonly findings: readonly ToolFinding[];
+}
+
+function scan(): { code: number; output: ScanOutput } {
+  const r = runTool(['scan', ...labToolArgs(), '--format', 'json']);
+  let output: ScanOutput;
+  try {
+    output = JSON.parse(r.stdout) as ScanOutput;
+  } catch (error) {
+    throw new Error(`scan printed no JSON (exit ${r.code}): ${r.stdout.slice(0, 500)}\n${r.stderr.slice(-2000)}`, { cause: error });
+  }
+  expect(r.code).toBe(output.exit_code);
+  return { code: r.code, output };
+}
+
+const brief = (f: ToolFinding): string => `${f.kind}${f.console === 'graphical' ? ' (graphical)' : ''} ${f.host} ${f.node_uuid}`;
+
+/** What each scenario's stray must be called. */
+const strayKind: Record<GraphicalScenarioName, string> = {
+  'graphical-conductor-killed': 'wrong-host',
+  'graphical-console-disabled': 'console-disabled',
+  'graphical-node-deleted': 'unknown-node',
+};
+
+/**
+ * Every finding is about what the crashed conductor left: something on its host, or a
+ * console missing on a live owner for a node it owned (Ironic takes over ACTIVE nodes only).
+ */
+function expectOnlyTheVictimsLeftovers(f: GraphicalScenarioFacts, findings: readonly ToolFinding[]): void {
+  const owned = new Set(f.before.nodes.filter((n) => n.conductor === f.victim).map((n) => n.uuid));
+  const other = findings.filter((x) => x.host !== f.victim && !(x.kind === 'missing' && x.node_uuid !== null && owned.has(x.node_uuid)));
+  expect(other.map(brief), 'findings that are not the crashed conductor\'s leftovers').toEqual([]);
+}
+
 function chosenScenarios(): GraphicalScenarioName[] {
   const all: readonly string[] = GRAPHICAL_SCENARIOS;
   const own = process.env.CDLAB_GRAPHICAL_SCENARIOS?.split(',');
@@ -143,7 +197,7 @@ function chosenScenarios(): GraphicalScenarioName[] {
   return (shared ? shared.filter((s) => all.includes(s)) : [...all]) as GraphicalScenarioName[];
 }
 
-describe.runIf(LAB_GRAPHICAL)('graphical consoles in the lab (lab-side)', () => {
+describe.runIf(LAB_GRAPHICAL)('graphical consoles', () => {
   it('after up, every enabled graphical node has one running container on its owner, labelled, publishing its vnc_port', () => {
     labUp();
     const state = graphicalLabState();
@@ -160,6 +214,17 @@ describe.runIf(LAB_GRAPHICAL)('graphical consoles in the lab (lab-side)', () => 
       const { host, port } = vnc(node);
       expect(vncBanner(host as string, port as number), `${node.name} answers as a VNC server`).toBe(RFB_VERSION);
     }
+  });
+
+  it('tool: scan sees every graphical console on its owner and calls the lab clean', () => {
+    const state = graphicalLabState();
+    const { code, output } = scan();
+    expect(output.findings.map(brief)).toEqual([]);
+    expect(code).toBe(0);
+    const containers = LAB_HOSTS.reduce((sum, h) => sum + Object.values(containersOn(state, h)).flat().length, 0);
+    const daemons = LAB_HOSTS.reduce((sum, h) => sum + Object.keys(state.daemons[h] ?? {}).length, 0);
+    expect(containers).toBeGreaterThanOrEqual(4);
+    expect(output.summary.consoles, 'serial daemons and console containers').toBe(daemons + containers);
   });
 
   it('each host has podman state of its own: a container started on one host is listed on no other', () => {
@@ -190,6 +255,34 @@ describe.runIf(LAB_GRAPHICAL)('graphical consoles in the lab (lab-side)', () => 
     it('lab: the stray is still there when the tool would look (the host\'s podman ps now)', () => {
       const now = hostContainers(facts.victim)[facts.node] ?? [];
       expect(now.map((c) => c.id)).toEqual([facts.stray_container.id]);
+    });
+
+    it('tool: scan --format json reports the stray container, marked graphical, to be stopped', () => {
+      const { code, output } = scan();
+      const stray = output.findings.find((x) => x.host === facts.victim && x.node_uuid === facts.node && x.console === 'graphical');
+      expect(stray, output.findings.map(brief).join('; ')).toBeDefined();
+      expect(stray!.kind).toBe(strayKind[name]);
+      expect(stray!.remedy).toBe('stop-container');
+      expect(stray!.container).toMatchObject({ provider: 'container', engine: 'podman', id: facts.stray_container.id, name: facts.container, node_label: facts.node });
+      expectOnlyTheVictimsLeftovers(facts, output.findings);
+      expect(code).toBe(output.findings.some((x) => x.severity === 'critical') ? 2 : 1);
+    });
+
+    it('tool: fix --yes stops the stray as Ironic would, keeps what is right, and a new scan is clean', () => {
+      const keep = facts.new_container?.id;
+      const fix = runTool(['fix', ...labToolArgs(), '--yes']);
+      expect(fix.code, `${fix.stderr.slice(-2000)}\n${fix.stdout.slice(-3000)}`).toBe(0);
+      expect(fix.stderr).toMatch(new RegExp(`done +stop +${facts.victim} +node ${facts.node.slice(0, 8)} +graphical console: podman container ${facts.container}`));
+      expect(hostContainers(facts.victim)[facts.node] ?? [], 'the stray is gone').toEqual([]);
+      if (keep !== undefined) {
+        expect((hostContainers(facts.new_owner)[facts.node] ?? []).map((c) => c.id), 'the new owner\'s container is left alone').toEqual([keep]);
+      }
+      const again = scan();
+      expect(again.output.findings.map(brief)).toEqual([]);
+      expect(again.code).toBe(0);
+      // Every enabled graphical console runs once in the whole lab, on its owner.
+      const now = graphicalLabState();
+      expectGraphicalConsolesOnOwners(now, now.nodes.filter((n) => isGraphical(n) && n.console_enabled));
     });
   });
 });
