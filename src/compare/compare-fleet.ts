@@ -101,7 +101,7 @@ export function compareWithoutDesired(scans: readonly HostScan[], ironicError: s
     hostsScanned: okScans(scans).length,
     hostsUnreachable: scans.length - okScans(scans).length,
     nodesSeen: 0,
-    consolesSeen: observed.length,
+    consolesSeen: observed.length + ok.reduce((sum, s) => sum + s.observation.containers.filter(isRunning).length, 0),
     ironicError,
     observed,
   };

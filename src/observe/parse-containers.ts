@@ -34,7 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID = /^[0-9a-f]{64}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/;
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,254}$/;
-const PORT = /^(.*):(\d{1,5})->(\d{1,5})\/tcp$/;
+const PORT = /^([0-9A-Fa-f.:[\]]*):(\d{1,5})->(\d{1,5})\/tcp$/;
 
 function parsePorts(text: string): PublishedPort[] | null {
   if (text === '') return [];

@@ -26,7 +26,7 @@
  *                                          takes over or restarts their consoles (a fact; changes no verdict)
  *   "hosts": [ { "name", "ok": bool, "error": string|null, "duration_ms", "conductor": string|null,
  *                "warnings": [string] } ],  what the probe could not read or dropped (hostile records), one line each
- *   "observed_consoles": [ { "host", "node_uuid", "type", "pid", "port" } ],   only when Ironic could not be read
+ *   "observed_consoles": [ { "host", "node_uuid", "type", "pid", "port" } ],   only when Ironic could not be read (daemons; containers only counted)
  *   "findings": [ {
  *     "id": "<kind>:<host>:<node uuid|pid|path>",  stable within one scan
  *     "kind": wrong-host|console-disabled|unknown-node|duplicate|port-mismatch|missing|

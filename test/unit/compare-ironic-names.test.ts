@@ -7,6 +7,7 @@ import type { ConductorInfo, DesiredNode } from '../../src/desire/types.js';
 import type { HostObservation } from '../../src/observe/types.js';
 import {
   buildConductor,
+  buildContainer,
   buildDaemon,
   buildDesired,
   buildFailedScan,
@@ -15,6 +16,7 @@ import {
   buildObservation,
   buildProcess,
   buildScan,
+  uuidFor,
 } from '../helpers/builders.js';
 
 function fleet(nodes: readonly DesiredNode[], observations: readonly HostObservation[], conductors: readonly ConductorInfo[]): CompareInput {
@@ -125,5 +127,13 @@ describe('compareWithoutDesired: Ironic could not be read', () => {
     expect(report.consolesSeen).toBe(1);
     expect(report.observed).toEqual([{ host: 'conductor-a', nodeUuid: n1.uuid, type: 'socat', pid: 3001, port: 10001 }]);
     expect(report.ironicError).toBe('GET /v1/nodes: 503');
+  });
+
+  it('counts running console containers among the consoles seen, and gives them no verdict either', () => {
+    const running = buildContainer({ nodeUuid: uuidFor('g1') });
+    const exited = buildContainer({ nodeUuid: uuidFor('g2'), state: 'exited' });
+    const report = compareWithoutDesired([buildScan(buildObservation({ host: 'conductor-a', containers: [running, exited] }))], 'GET /v1/nodes: 503');
+    expect(report.findings).toEqual([]);
+    expect(report.consolesSeen).toBe(1);
   });
 });

@@ -79,6 +79,7 @@ describe('Ironic console containers from podman ps', () => {
       [fields[0], 'ironic-console-x\u001b[2J', ...fields.slice(2)].join('\t'),
       [...fields.slice(0, 4), 'conductor a; rm -rf /', ...fields.slice(5)].join('\t'),
       [...fields.slice(0, 6), 'garbage->5900/tcp'].join('\t'),
+      [...fields.slice(0, 6), '\u001b]0;x\u0007:1->5900/tcp'].join('\t'), // an address that is no address
     ];
     const { value, dropped } = parse(lines.join('\n'));
     expect(value).toEqual([]);
