@@ -25,16 +25,27 @@ export function buildStopContainerCommand(action: StopContainerAction): string {
 
 function containerProviderStop(action: StopContainerAction): string {
   if (action.container === null) throw new InternalError('a container stop without a container');
-  const { engine, id, name } = action.container;
+  const { engine, id, name, user } = action.container;
+  // Root's engine, or (a conductor that is not root) that user's rootless podman, run as it.
+  const runner =
+    user === undefined || user === null
+      ? [`command -v "$E" >/dev/null 2>&1 || { echo "KEPT no-$E"; exit 0; }`, 'P() { "$E" "$@"; }']
+      : [
+          'cd /',
+          `U=${shellQuote(user)}`,
+          'N=$(id -u "$U" 2>/dev/null) || { echo "KEPT no-such-user"; exit 0; }',
+          'if [ -d "/run/user/$N" ]; then R="XDG_RUNTIME_DIR=/run/user/$N"; else R="-u XDG_RUNTIME_DIR"; fi',
+          'P() { runuser -u "$U" -- env $R "$E" "$@"; }',
+        ];
   const lines = [
     `E=${shellQuote(engine)} I=${shellQuote(id)}`,
     `W=${shellQuote(`${id} ${name} true ${action.nodeUuid}`)}`,
-    `command -v "$E" >/dev/null 2>&1 || { echo "KEPT no-$E"; exit 0; }`,
-    `L=$("$E" ps -a --no-trunc --filter "id=$I" --format ${shellQuote(IDENTITY_FORMAT)} 2>/dev/null) || { echo "FAILED list"; exit 0; }`,
+    ...runner,
+    `L=$(P ps -a --no-trunc --filter "id=$I" --format ${shellQuote(IDENTITY_FORMAT)} 2>/dev/null) || { echo "FAILED list"; exit 0; }`,
     `[ -n "$L" ] || { echo ABSENT; exit 0; }`,
     `[ "$L" = "$W" ] || { echo "KEPT not-the-scanned-container"; exit 0; }`,
-    `"$E" rm --force "$I" >/dev/null 2>&1 || { echo "FAILED rm"; exit 0; }`,
-    `L=$("$E" ps -a -q --no-trunc --filter "id=$I" 2>/dev/null) || { echo "FAILED list-after"; exit 0; }`,
+    `P rm --force "$I" >/dev/null 2>&1 || { echo "FAILED rm"; exit 0; }`,
+    `L=$(P ps -a -q --no-trunc --filter "id=$I" 2>/dev/null) || { echo "FAILED list-after"; exit 0; }`,
     `if [ -z "$L" ]; then echo REMOVED; else echo "FAILED still-there"; fi`,
   ];
   return `${lines.join('\n')}\n`;
@@ -83,6 +94,7 @@ function systemdProviderStop(action: StopContainerAction, quadlet: QuadletRef): 
 
 const DETAILS: Readonly<Record<string, string>> = {
   'not-the-scanned-container': 'kept: that id no longer has the scanned name and labels',
+  'no-such-user': 'kept: the user whose podman runs it is gone',
   'not-the-scanned-file': 'kept: the quadlet file is not the one scanned (changed or replaced)',
   'not-a-regular-file': 'kept: the quadlet path is not a regular file',
   'unit-stop': 'systemctl --user stop failed',

@@ -290,6 +290,10 @@ function canJudgeMissing(observation: HostObservation): boolean {
   if (hostProvider(observation) === 'systemd') return observation.userManagers.includes(observation.conductorUser.uid);
   if (hostProvider(observation) !== 'container' || settings.containerHost !== undefined) return false;
   const executable = (settings.containerExecutable?.trim() || 'docker').split('/').pop();
+  // The engine runs as the conductor's user: root's, or that user's rootless podman.
+  const user = observation.conductorUser;
+  if (user.source === 'default') return false;
+  if (user.uid !== 0) return executable === 'podman' && observation.podmanUsers.includes(user.uid);
   return observation.containerEngines.some((engine) => engine === executable);
 }
 

@@ -95,6 +95,7 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     quadlets: drops.take('quadlets', systemd.quadlets),
     userUnits: drops.take('units', systemd.units),
     userManagers: systemd.listed,
+    podmanUsers: systemd.podmanUsers,
     privileged,
     warnings: [
       ...probe.warnings,

@@ -55,36 +55,58 @@ export function userUnitParser(uid: number, user: string): LineParser<UserUnit[]
   });
 }
 
-/** What the probe's systemd-provider sections say: files, units, the users' containers, and whose lists came. */
+/** What the probe's sections on users' consoles say: quadlet files, units, rootless containers, and whose lists came. */
 export interface SystemdConsoles {
   readonly quadlets: Parsed<QuadletFile[]>;
   readonly units: Parsed<UserUnit[]>;
+  /** Rootless podman containers (the systemd provider's, and the `container` provider's under a conductor user). */
   readonly containers: Parsed<ConsoleContainer[]>;
   /** Uids whose units were listed. */
   readonly listed: number[];
+  /** Uids whose rootless podman was listed. */
+  readonly podmanUsers: number[];
 }
 
-/** From the `quadlets`, `quadlet-users`, `units-<uid>` and `user-podman-<uid>` sections (text). */
-export function systemdConsolesOf(sections: ReadonlyMap<string, string>): SystemdConsoles {
-  const quadlets = parseLines(quadletParser(), sections.get('quadlets') ?? '');
+function usersOf(text: string): Map<number, string> {
   const users = new Map<number, string>();
-  for (const line of (sections.get('quadlet-users') ?? '').split('\n')) {
+  for (const line of text.split('\n')) {
     const m = /^(\d{1,10}):([A-Za-z0-9_.-]{1,64})$/.exec(line);
     if (m !== null) users.set(Number(m[1]), m[2] as string);
   }
+  return users;
+}
+
+/**
+ * From the `quadlets`, `quadlet-users` and `units-<uid>` sections (the systemd provider),
+ * and `podman-users` and `user-podman-<uid>` (rootless podman), all text.
+ */
+export function systemdConsolesOf(sections: ReadonlyMap<string, string>): SystemdConsoles {
+  const quadlets = parseLines(quadletParser(), sections.get('quadlets') ?? '');
+  const unitUsers = usersOf(sections.get('quadlet-users') ?? '');
+  const podmanUsers = new Map([...unitUsers, ...usersOf(sections.get('podman-users') ?? '')]);
   const units: UserUnit[] = [];
-  const containers: ConsoleContainer[] = [];
   const dropped: string[] = [];
-  const containerDrops: string[] = [];
-  for (const [uid, user] of users) {
+  for (const [uid, user] of unitUsers) {
     const listedUnits = parseLines(userUnitParser(uid, user), sections.get(`units-${uid}`) ?? '');
     units.push(...listedUnits.value);
     dropped.push(...listedUnits.dropped);
+  }
+  const containers: ConsoleContainer[] = [];
+  const containerDrops: string[] = [];
+  const listedPodman: number[] = [];
+  for (const uid of podmanUsers.keys()) {
     const body = sections.get(`user-podman-${uid}`);
     if (body === undefined) continue;
+    listedPodman.push(uid);
     const listed = parseLines(containerParser('podman', uid), body);
     containers.push(...listed.value);
     containerDrops.push(...listed.dropped);
   }
-  return { quadlets, units: { value: units, dropped }, containers: { value: containers, dropped: containerDrops }, listed: [...users.keys()] };
+  return {
+    quadlets,
+    units: { value: units, dropped },
+    containers: { value: containers, dropped: containerDrops },
+    listed: [...unitUsers.keys()],
+    podmanUsers: listedPodman,
+  };
 }

@@ -165,7 +165,8 @@ export function probeFileDirs(host: HostSpec): string[] {
  * listed, its rootless podman's containers (run from / with the user's runtime directory,
  * as podman needs). Needs root; a section comes only when its list did.
  */
-const SYSTEMD_PROVIDER_SCRIPT = `set -- ${QUADLET_USERS_DIR}/[0-9]*/containers/systemd
+const SYSTEMD_PROVIDER_SCRIPT = `qu=''
+set -- ${QUADLET_USERS_DIR}/[0-9]*/containers/systemd
 if [ -d "$1" ]; then
   sec quadlets
   for d in "$@"; do
@@ -173,7 +174,6 @@ if [ -d "$1" ]; then
   done
   if [ "$(id -u)" != 0 ]; then warn "not root: the systemd console provider's user units and containers are not listed"
   else
-    qu=''
     for d in "$@"; do
       id=\${d#${QUADLET_USERS_DIR}/}; id=\${id%%/*}
       case $id in ''|*[!0-9]*) continue ;; esac
@@ -191,6 +191,30 @@ if [ -d "$1" ]; then
     sec quadlet-users
     for v in $qu; do printf '%s\\n' "$v"; done
   fi
+fi`;
+
+/**
+ * The \`container\` provider under a conductor that is not root (Debian's runs as ironic):
+ * its podman is that user's, rootless. Listed, as root, for the users of the conductor and
+ * its consoles ($uids) whose container storage exists (a user who never ran podman has
+ * nothing to list, and nothing is created for it), in the user's runtime directory when
+ * there is one (podman fails on another user's). Users listed above are not listed again.
+ */
+const ROOTLESS_PODMAN_SCRIPT = `if [ -n "$uids" ] && command -v podman >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  pu=''
+  for id in $uids; do
+    case " 0 $qu " in *" $id "*|*" $id:"*) continue ;; esac
+    e=$(getent passwd "$id" 2>/dev/null) || continue
+    u=\${e%%:*}; h=$(printf '%s' "$e" | cut -d: -f6)
+    case $u in ''|*[!A-Za-z0-9_.-]*) continue ;; esac
+    [ -d "$h/.local/share/containers/storage" ] || continue
+    if [ -d "/run/user/$id" ]; then r="XDG_RUNTIME_DIR=/run/user/$id"; else r='-u XDG_RUNTIME_DIR'; fi
+    if out=$(cd / && runuser -u "$u" -- env $r podman ps -a --no-trunc --format ${shellQuote(CONTAINER_PS_FORMAT)} 2>/dev/null); then
+      sec user-podman-$id; printf '%s\\n' "$out"; pu="$pu $id:$u"
+    else warn "podman ps as $u failed: its console containers are not listed"; fi
+  done
+  sec podman-users
+  for v in $pu; do printf '%s\\n' "$v"; done
 fi`;
 
 /** The probe script for one host (pure). */
@@ -261,6 +285,7 @@ for e in podman docker; do
   else warn "$e ps failed: its console containers are not listed"; fi
 done
 ${SYSTEMD_PROVIDER_SCRIPT}
+${ROOTLESS_PODMAN_SCRIPT}
 dirs=$(printf '%s\\n' ${probeFileDirs(host).map(shellQuote).join(' ')} "$dirs")
 files_script=${shellQuote(FILES_SCRIPT)}
 ${filesRunner}

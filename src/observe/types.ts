@@ -152,8 +152,10 @@ export interface HostObservation {
   readonly quadlets: readonly QuadletFile[];
   /** The `ironic-console-*` units of each user with a quadlet directory. */
   readonly userUnits: readonly UserUnit[];
-  /** Users whose units and rootless podman were listed whole (uids): only there is a unit or container called absent. */
+  /** Users whose units were listed whole (uids): only there is a unit called absent. */
   readonly userManagers: readonly number[];
+  /** Users whose rootless podman was listed (uids): only there is a rootless container called absent. */
+  readonly podmanUsers: readonly number[];
   /** Whether the probe ran with root privileges (sockets' owners and others' files visible). */
   readonly privileged: boolean;
   /** Things the probe could not do, each one line (e.g. "ss missing: used /proc/net/tcp"). */

@@ -294,6 +294,7 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     quadlets: [],
     userUnits: [],
     userManagers: [],
+    podmanUsers: [],
     ...rest,
     settings,
     consoles,

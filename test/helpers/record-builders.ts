@@ -45,6 +45,7 @@ export function observation(overrides: Partial<HostObservation> = {}): HostObser
     quadlets: [],
     userUnits: [],
     userManagers: [],
+    podmanUsers: [],
     privileged: true,
     warnings: [],
     ...overrides,

@@ -39,7 +39,9 @@ function fleet(input: { nodes: readonly DesiredNode[]; observations: readonly Ho
 
 /** A conductor host running graphical consoles in podman (ironic.conf [vnc] as the lab's). */
 function host(name: string, containers: HostObservation['containers'] = [], extra: NonNullable<Parameters<typeof buildObservation>[0]> = {}) {
-  return buildObservation({ host: name, settings: GRAPHICAL_SETTINGS, containers, containerEngines: ['podman'], ...extra });
+  // The conductor runs as root, as in the lab: its podman is root's.
+  const conductorUser = { name: 'root', uid: 0, source: 'ironic-conductor process' as const, notes: [] };
+  return buildObservation({ host: name, settings: GRAPHICAL_SETTINGS, containers, containerEngines: ['podman'], conductorUser, ...extra });
 }
 
 function lines(report: FleetReport): string[] {
@@ -89,7 +91,10 @@ describe('compareFleet: graphical consoles', () => {
     },
     {
       name: 'console-disabled (serial): a socat for a node whose console is graphical now',
-      input: fleet({ nodes: [g1], observations: [host('conductor-a', [on(g1)], { consoles: [buildDaemon({ nodeUuid: g1.uuid, port: 10001 })] })] }),
+      input: fleet({
+        nodes: [g1],
+        observations: [host('conductor-a', [on(g1)], { consoles: [buildDaemon({ nodeUuid: g1.uuid, port: 10001 })], conductorUser: buildObservation().conductorUser })],
+      }),
       expected: ['warning console-disabled conductor-a g1 kill', 'warning stray-credential conductor-a g1 remove-file'],
     },
     {
@@ -158,6 +163,16 @@ describe('compareFleet: graphical consoles', () => {
       ['the executable is docker (the default), and only podman was listed', { settings: { ...GRAPHICAL_SETTINGS, containerExecutable: undefined } }],
     ] as const)('not when %s', (_, extra) => {
       expect(judged(host('conductor-a', [], extra as never))).toEqual([]);
+    });
+    it('not from root\'s podman when the conductor runs as another user (Debian\'s runs as ironic: its podman is rootless)', () => {
+      const ironic = { name: 'ironic', uid: 998, source: 'ironic-conductor process' as const, notes: [] };
+      expect(judged(host('conductor-a', [], { conductorUser: ironic }))).toEqual([]);
+      // The user's own podman listed: judged from it.
+      expect(judged(host('conductor-a', [], { conductorUser: ironic, podmanUsers: [998] }))).toEqual(['critical missing (graphical) conductor-a g1 restart']);
+      expect(judged(host('conductor-a', [on(g1, { uid: 998 })], { conductorUser: ironic, podmanUsers: [998] }))).toEqual([]);
+    });
+    it('not when the conductor\'s user is only a guess', () => {
+      expect(judged(host('conductor-a', [], { conductorUser: { name: 'ironic', uid: 0, source: 'default', notes: [] } }))).toEqual([]);
     });
     it('but when the executable is a path to podman', () => {
       expect(judged(host('conductor-a', [], { settings: { ...GRAPHICAL_SETTINGS, containerExecutable: '/usr/bin/podman' } }))).toEqual([

@@ -34,10 +34,13 @@ const stray = buildContainer({ nodeUuid: g2.uuid });
 const unlabelled = buildContainer({ nodeUuid: null, nameUuid: g3.uuid, labelled: false, conductor: null });
 const HOSTS = ['conductor-a', 'conductor-b'];
 
+/** Conductors running as root, as in the lab: their podman is root's. */
+const root = { name: 'root', uid: 0, source: 'ironic-conductor process' as const, notes: [] };
+
 function planFor(containersA: ReturnType<typeof buildContainer>[], nodes = [g2, g3]) {
   const scans = [
-    buildScan(buildObservation({ host: 'conductor-a', settings: GRAPHICAL_SETTINGS, containerEngines: ['podman'], containers: containersA })),
-    buildScan(buildObservation({ host: 'conductor-b', settings: GRAPHICAL_SETTINGS, containerEngines: ['podman'], containers: [] })),
+    buildScan(buildObservation({ host: 'conductor-a', settings: GRAPHICAL_SETTINGS, containerEngines: ['podman'], containers: containersA, conductorUser: root })),
+    buildScan(buildObservation({ host: 'conductor-b', settings: GRAPHICAL_SETTINGS, containerEngines: ['podman'], containers: [], conductorUser: root })),
   ];
   const desired = buildDesired({ nodes, conductors: HOSTS.map((h) => buildConductor({ hostname: h })) });
   const report = compareFleet({ desired, scans, hosts: HOSTS.map((name) => buildHostSpec({ name })) });
@@ -147,6 +150,31 @@ describe('the stop script on the host', () => {
     const r = run('');
     expect(r.status).toBe('absent');
     expect(r.calls.some((c) => c.startsWith('rm'))).toBe(false);
+  });
+
+  it('runs a rootless container\'s podman as its user (a conductor that is not root)', () => {
+    writeFileSync(join(dir, 'runuser'), `#!/bin/sh\necho "runuser $*" >> "${dir}/calls"\nshift 3\nexec "$@"\n`);
+    chmodSync(join(dir, 'runuser'), 0o755);
+    const me = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
+    const rootless: StopContainerAction = { ...action, container: { ...action.container!, user: me } };
+    rmSync(join(dir, 'calls'), { force: true });
+    rmSync(join(dir, 'removed'), { force: true });
+    const out = execFileSync('sh', ['-s'], {
+      input: buildStopContainerCommand(rootless),
+      env: { PATH: `${dir}:/usr/bin:/bin`, LISTED: `${stray.id} ${stray.name} true ${g2.uuid}` },
+      encoding: 'utf8',
+    });
+    expect(parseStopContainerOutput(out).status).toBe('removed');
+    const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
+    // Each podman call (ps, rm, ps) comes through runuser as the container's user.
+    expect(calls).toEqual([
+      expect.stringMatching(new RegExp(`^runuser -u ${me} -- env (XDG_RUNTIME_DIR=/run/user/\\d+|-u XDG_RUNTIME_DIR) podman ps -a`)),
+      expect.stringMatching(/^ps -a --no-trunc --filter id=/),
+      expect.stringMatching(new RegExp(`^runuser -u ${me} -- env .* podman rm --force ${stray.id}$`)),
+      `rm --force ${stray.id}`,
+      expect.stringMatching(new RegExp(`^runuser -u ${me} -- env .* podman ps -a -q`)),
+      expect.stringMatching(/^ps -a -q --no-trunc --filter id=/),
+    ]);
   });
 
   it('never runs inspect (the container environment holds BMC credentials)', () => {

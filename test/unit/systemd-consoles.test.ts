@@ -86,6 +86,15 @@ describe('parsing the real capture', () => {
     expect(s.quadlets.value.map((q) => q.nodeUuid)).toEqual([node(1)]);
   });
 
+  it('reads the rootless podman of a conductor user without quadlets (the container provider as ironic)', () => {
+    const line = ['f'.repeat(64), `ironic-console-${node(1)}`, 'running', 'true', 'conductor-a', node(1), '10.0.0.1:40001->5900/tcp'].join('\t');
+    const s = systemdConsolesOf(new Map([['podman-users', '998:ironic'], ['user-podman-998', line]]));
+    expect(s.containers.value.map((c) => [c.provider, c.uid, c.labelled, c.nodeUuid])).toEqual([['container', 998, true, node(1)]]);
+    expect([s.listed, s.podmanUsers]).toEqual([[], [998]]);
+    // Named but not listed (its section missing): nothing, and the user is not counted as listed.
+    expect(systemdConsolesOf(new Map([['podman-users', '998:ironic']])).podmanUsers).toEqual([]);
+  });
+
   it('drops a forged line, and lists no user whose units could not be listed', () => {
     const sections = sectionsOf('running');
     sections.set('quadlets', `${read('running', 'stat.txt')}1 2 81a4 0 root 3 /etc/shadow\n`);
