@@ -8,7 +8,7 @@
 import { hasGraphicalConsole } from '../desire/desired-node.js';
 import type { DesiredNode } from '../desire/types.js';
 import type { ConsoleContainer, HostObservation } from '../observe/types.js';
-import { type FleetContext, type HostContext, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
+import { type FleetContext, type HostContext, nodeLabel, ownerOf, ownsNode, unlistedEvidence } from './fleet-context.js';
 import { endpointText, type FindingDraft, makeFinding } from './make-finding.js';
 import { QUADLET_USERS_DIR, UNIT_PREFIX } from '../observe/parse-systemd-consoles.js';
 import type { ContainerProvider, ContainerRef, Finding, GraphicalConsole, QuadletRef } from './types.js';
@@ -104,13 +104,6 @@ function containerDraft(host: HostContext, observation: HostObservation, contain
     graphical: graphical(observation, container, uuid),
     remedy: stoppable(container, uuid) ? ('stop-container' as const) : ('report' as const),
   };
-}
-
-/** Why a node is called unknown: not listed, and (when the scan asked) a 404 for the node itself. */
-function unlistedEvidence(context: FleetContext, uuid: string): string[] {
-  const lines = [`node ${uuid} is not in Ironic's node list (deleted?)`];
-  if (context.desired.nodesGoneByGet?.includes(uuid) === true) lines.push(`GET /v1/nodes/${uuid} answered 404`);
-  return lines;
 }
 
 /** Keeper first: publishes the port Ironic recorded (`vnc_port`), then the first listed. */

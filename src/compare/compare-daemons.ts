@@ -1,7 +1,7 @@
 import { hasGraphicalConsole } from '../desire/desired-node.js';
 import type { DesiredNode } from '../desire/types.js';
 import type { ConsoleDaemon, HostObservation } from '../observe/types.js';
-import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode } from './fleet-context.js';
+import { type FleetContext, type HostContext, liveDaemons, nodeLabel, ownerOf, ownsNode, unlistedEvidence } from './fleet-context.js';
 import { endpointText, makeFinding, pidList } from './make-finding.js';
 import { daemonMatchesPid, daemonProcesses } from './process-refs.js';
 import { inPortRanges, parsePortRanges } from '../port-range.js';
@@ -166,13 +166,6 @@ function runsOnOwnerElsewhere(context: FleetContext, host: HostContext, node: De
   const owner = ownerOf(context, node).host;
   if (owner === null || owner.host === host.host || owner.observation === null || owner.conductorAlive === false) return false;
   return liveDaemons(owner.observation).some((d) => d.nodeUuid === node.uuid);
-}
-
-/** Why a node is called unknown: not listed, and (when the scan asked) a 404 for the node itself. */
-function unlistedEvidence(context: FleetContext, uuid: string): string[] {
-  const lines = [`node ${uuid} is not in Ironic's node list (deleted?)`];
-  if (context.desired.nodesGoneByGet?.includes(uuid) === true) lines.push(`GET /v1/nodes/${uuid} answered 404`);
-  return lines;
 }
 
 /** Findings about the live daemons of one scanned host: whose are they, and are they right. */

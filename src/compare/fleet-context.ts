@@ -124,3 +124,10 @@ export function liveDaemons(observation: HostObservation): readonly ConsoleDaemo
 export function nodeLabel(node: DesiredNode | undefined, uuid: string): string {
   return node?.name ?? uuid;
 }
+
+/** Why a node is called unknown: not listed, and (when the scan asked) a 404 for the node itself. */
+export function unlistedEvidence(context: FleetContext, uuid: string): string[] {
+  const lines = [`node ${uuid} is not in Ironic's node list (deleted?)`];
+  if (context.desired.nodesGoneByGet?.includes(uuid) === true) lines.push(`GET /v1/nodes/${uuid} answered 404`);
+  return lines;
+}
