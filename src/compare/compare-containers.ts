@@ -8,103 +8,11 @@
 import { hasGraphicalConsole } from '../desire/desired-node.js';
 import type { DesiredNode } from '../desire/types.js';
 import type { ConsoleContainer, HostObservation } from '../observe/types.js';
+import { systemdLeftovers } from './compare-quadlets.js';
+import { containerDraft, containerEvidence, containerNode, graphical, hostProvider, isRunning, publishedVncPort } from './container-refs.js';
 import { type FleetContext, type HostContext, nodeLabel, ownerOf, ownsNode, unlistedEvidence } from './fleet-context.js';
 import { endpointText, type FindingDraft, makeFinding } from './make-finding.js';
-import { QUADLET_USERS_DIR, UNIT_PREFIX } from '../observe/parse-systemd-consoles.js';
-import type { ContainerProvider, ContainerRef, Finding, GraphicalConsole, QuadletRef } from './types.js';
-
-/** The VNC port a container publishes (5900 inside), else its first published port. */
-export function publishedVncPort(container: ConsoleContainer): number | null {
-  const vnc = container.ports.find((p) => p.containerPort === 5900) ?? container.ports[0];
-  return vnc?.hostPort ?? null;
-}
-
-export function isRunning(container: ConsoleContainer): boolean {
-  return container.state === 'running';
-}
-
-/** The node a container is for: its node label; for a container without Ironic's labels, the uuid in its name. */
-export function containerNode(container: ConsoleContainer): string | null {
-  return container.labelled ? container.nodeUuid : container.nameUuid;
-}
-
-/** The host's provider per ironic.conf, when it is one whose containers run on the host. */
-export function hostProvider(observation: HostObservation): ContainerProvider | null {
-  const provider = observation.settings.containerProvider?.trim().toLowerCase();
-  return provider === 'container' || provider === 'systemd' ? provider : null;
-}
-
-function toRef(observation: HostObservation, container: ConsoleContainer): ContainerRef {
-  const ref = {
-    engine: container.engine,
-    id: container.id,
-    name: container.name,
-    state: container.state,
-    nodeLabel: container.labelled ? container.nodeUuid : null,
-    conductorLabel: container.conductor,
-  };
-  return container.uid === null ? ref : { ...ref, user: userOf(observation, container.uid) };
-}
-
-/** The name of a user whose units were listed (the probe lists only users it could name). */
-function userOf(observation: HostObservation, uid: number): string {
-  return observation.userUnits.find((u) => u.uid === uid)?.user ?? observation.processes.find((p) => p.uid === uid)?.user ?? `#${uid}`;
-}
-
-/**
- * The systemd provider's unit and quadlet file for a node on this host: what its stop
- * stops and removes. From the file's directory or the container's user.
- */
-function quadletOf(observation: HostObservation, uuid: string, uid: number | null): QuadletRef | undefined {
-  const file = observation.quadlets.find((q) => q.nodeUuid === uuid && (uid === null || q.dirUid === uid));
-  const unit = observation.userUnits.find((u) => u.nodeUuid === uuid && (uid === null || u.uid === uid));
-  const owner = uid ?? file?.dirUid ?? unit?.uid;
-  if (owner === undefined) return undefined;
-  const user = unit?.user ?? userOf(observation, owner);
-  const identity = file === undefined ? null : { path: file.path, device: file.device, inode: file.inode, uid: file.uid, mtime: file.mtime };
-  return { user, uid: owner, unit: `${UNIT_PREFIX}${uuid}.service`, file: identity };
-}
-
-function graphical(observation: HostObservation, container: ConsoleContainer | null, uuid: string | null = null): GraphicalConsole {
-  const base = { provider: container?.provider ?? hostProvider(observation), container: container === null ? null : toRef(observation, container) };
-  if (uuid === null || (container !== null && container.provider !== 'systemd')) return base;
-  const quadlet = quadletOf(observation, uuid, container?.uid ?? null);
-  return quadlet === undefined ? base : { ...base, quadlet };
-}
-
-function containerEvidence(container: ConsoleContainer): string[] {
-  const port = publishedVncPort(container);
-  const whose = container.uid === null ? '' : ` (rootless, uid ${container.uid})`;
-  const lines = [
-    `${container.engine}${whose} container ${container.name} (${container.id.slice(0, 12)}) is ${container.state}${port === null ? ', publishing no port' : `, publishing port ${port}`}`,
-  ];
-  if (container.conductor !== null) lines.push(`it was started by conductor ${container.conductor} (label org.openstack.ironic.conductor)`);
-  if (container.provider === 'systemd') lines.push(`it is the systemd provider's quadlet container of unit ${UNIT_PREFIX}${container.nameUuid}.service`);
-  else if (!container.labelled) lines.push('it has no org.openstack.ironic.console label (a custom template?): never stopped by console-doctor');
-  return lines;
-}
-
-/** A container console-doctor may stop: Ironic's labels name the node, or it is the systemd provider's unit's. */
-function stoppable(container: ConsoleContainer, uuid: string): boolean {
-  return container.provider === 'systemd' ? container.nameUuid === uuid : container.labelled && container.nodeUuid === uuid;
-}
-
-/**
- * The fields every finding about one container shares. A container is stopped only when
- * its labels name the node: one found by its name alone is reported, never touched.
- */
-function containerDraft(host: HostContext, observation: HostObservation, container: ConsoleContainer, uuid: string) {
-  const port = publishedVncPort(container);
-  return {
-    host: host.host,
-    key: `graphical:${uuid}:${container.id.slice(0, 12)}`,
-    nodeUuid: uuid,
-    port,
-    actual: `${container.engine} container ${container.name} on ${endpointText(host.host, port)}`,
-    graphical: graphical(observation, container, uuid),
-    remedy: stoppable(container, uuid) ? ('stop-container' as const) : ('report' as const),
-  };
-}
+import type { Finding } from './types.js';
 
 /** Keeper first: publishes the port Ironic recorded (`vnc_port`), then the first listed. */
 function rankContainers(node: DesiredNode, containers: readonly ConsoleContainer[]): ConsoleContainer[] {
@@ -319,67 +227,6 @@ function missingContainers(context: FleetContext, host: HostContext, observation
     findings.push(makeFinding(draft));
   }
   return findings;
-}
-
-/** Whether the node's console should run on this host now. */
-function wantedHere(host: HostContext, node: DesiredNode | undefined): boolean {
-  return node !== undefined && node.consoleEnabled && hasGraphicalConsole(node) && ownsNode(host, node);
-}
-
-/**
- * The systemd provider's leftovers: a quadlet file or unit of a node whose console should
- * not run here, with no running container. The counterpart of a stale pid file, and worse:
- * the unit is wanted by default.target, so the user manager's next start (a reboot, with
- * linger) brings the console back. For a node that should run here, its start through the
- * API rewrites both (a `missing` finding says so).
- */
-function systemdLeftovers(context: FleetContext, host: HostContext, observation: HostObservation): Finding[] {
-  const uuids = new Set([...observation.quadlets.map((q) => q.nodeUuid), ...observation.userUnits.map((u) => u.nodeUuid)]);
-  const findings: Finding[] = [];
-  for (const uuid of uuids) {
-    if (observation.containers.some((c) => isRunning(c) && c.provider === 'systemd' && c.nameUuid === uuid)) continue;
-    const node = context.nodesByUuid.get(uuid);
-    if (wantedHere(host, node) || (node !== undefined && node.conductor === undefined)) continue;
-    const quadlet = quadletOf(observation, uuid, null);
-    if (quadlet === undefined) continue;
-    const idle = observation.containers.find((c) => c.provider === 'systemd' && c.nameUuid === uuid);
-    const unit = observation.userUnits.find((u) => u.nodeUuid === uuid && u.uid === quadlet.uid);
-    const evidence = [
-      quadlet.file === null ? `no quadlet file for the node in ${QUADLET_USERS_DIR}/${quadlet.uid}/` : `quadlet file ${quadlet.file.path} (owner uid ${quadlet.file.uid}, modified ${new Date(quadlet.file.mtime * 1000).toISOString()})`,
-      unit === undefined ? `${quadlet.user}'s user manager lists no unit ${quadlet.unit}` : `unit ${quadlet.unit} of ${quadlet.user} is ${unit.load} ${unit.active} ${unit.sub}`,
-      ...(idle === undefined ? ['no container for it runs'] : containerEvidence(idle)),
-      node === undefined ? `node ${uuid} is not in Ironic's node list` : why(context, host, node),
-    ];
-    if (quadlet.file !== null) evidence.push('the unit is wanted by default.target: the next start of the user manager (a reboot) starts this console again');
-    // Stopped only through the user's manager, as Ironic would: not when it could not be asked.
-    const askable = observation.userManagers.includes(quadlet.uid);
-    if (!askable) evidence.push(`the user manager of ${quadlet.user} (uid ${quadlet.uid}) could not be asked: nothing is stopped or removed`);
-    findings.push(
-      makeFinding({
-        kind: 'stale-pidfile',
-        severity: 'warning',
-        host: host.host,
-        key: `graphical:${uuid}:${quadlet.unit}`,
-        nodeUuid: uuid,
-        nodeName: node?.name ?? null,
-        paths: quadlet.file === null ? [] : [quadlet.file.path],
-        actual: quadlet.file === null ? `unit ${quadlet.unit}` : quadlet.file.path,
-        message: `leftover systemd console unit ${quadlet.unit} of node ${nodeLabel(node, uuid)} on ${host.host}: no console runs, ${quadlet.file === null ? 'its unit is still loaded' : 'its quadlet file would start one again'}`,
-        evidence,
-        remedy: askable ? 'stop-container' : 'report',
-        graphical: { provider: 'systemd', container: idle === undefined ? null : toRef(observation, idle), quadlet },
-      }),
-    );
-  }
-  return findings;
-}
-
-/** Why a node's console should not run on this host, in one line. */
-function why(context: FleetContext, host: HostContext, node: DesiredNode): string {
-  if (!node.consoleEnabled) return 'Ironic says console_enabled: false';
-  if (!hasGraphicalConsole(node)) return `the node's console interface is ${node.consoleInterface ?? 'unknown'}, not a graphical one`;
-  const owner = ownerOf(context, node).conductor;
-  return owner === host.ironicName ? `this host's conductor ${owner} is dead (alive: false)` : `Ironic maps the node to ${owner ?? 'no alive conductor'}`;
 }
 
 /** Every graphical-console finding of one scanned host. */

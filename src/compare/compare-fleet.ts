@@ -1,7 +1,8 @@
 import type { DesiredState } from '../desire/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { HostScan } from '../observe/types.js';
-import { compareHostContainers, isRunning } from './compare-containers.js';
+import { compareHostContainers } from './compare-containers.js';
+import { isRunning } from './container-refs.js';
 import { compareHostDaemons } from './compare-daemons.js';
 import { compareHostFiles } from './compare-files.js';
 import { compareOrphans, compareUnmanaged, compareUnreachable } from './compare-host-processes.js';

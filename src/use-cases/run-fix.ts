@@ -1,4 +1,4 @@
-import { containerNode, isRunning } from '../compare/compare-containers.js';
+import { containerNode, isRunning } from '../compare/container-refs.js';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_HOST_TIMEOUT_MS } from '../apply/apply-plan.js';
 import type { ActionOutcome } from '../apply/types.js';

@@ -1,4 +1,4 @@
-import { containerNode } from '../compare/compare-containers.js';
+import { containerNode } from '../compare/container-refs.js';
 import type { FleetReport } from '../compare/types.js';
 import { compareFleet } from '../compare/compare-fleet.js';
 import type { DesiredState, DesiredStateSource } from '../desire/types.js';
