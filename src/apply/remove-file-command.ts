@@ -9,6 +9,7 @@
  */
 import type { RemoveFileAction } from '../plan/types.js';
 import { shellQuote } from '../transport/host-command.js';
+import { scannedFileCheck } from './scanned-file-check.js';
 
 export type RemoveFileStatus = 'removed' | 'absent' | 'kept' | 'failed';
 
@@ -20,10 +21,7 @@ export function buildRemoveFileCommand(action: RemoveFileAction): string {
     `ID='${device} ${inode} ${uid} ${mtime}'`,
     `NL='\n'`,
     `if [ ! -e "$F" ] && [ ! -L "$F" ]; then echo ABSENT; exit 0; fi`,
-    `if [ -L "$F" ]; then echo "KEPT symlink"; exit 0; fi`,
-    `if [ ! -f "$F" ]; then echo "KEPT not-a-regular-file"; exit 0; fi`,
-    `S=$(stat -c '%d %i %u %Y' -- "$F" 2>/dev/null) || { echo "KEPT cannot-stat"; exit 0; }`,
-    `[ "$S" = "$ID" ] || { echo "KEPT not-the-scanned-file"; exit 0; }`,
+    ...scannedFileCheck('F', 'ID'),
     `if [ "$K" = pid ]; then`,
     `  C=''; { read -r C < "$F"; } 2>/dev/null; set -- $C; C=\${1-}`,
     // With an expected pid the file must still name it; without one it must name no pid at all.

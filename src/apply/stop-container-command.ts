@@ -14,6 +14,7 @@ import type { QuadletRef } from '../compare/types.js';
 import { InternalError } from '../errors.js';
 import type { StopContainerAction } from '../plan/types.js';
 import { shellQuote } from '../transport/host-command.js';
+import { scannedFileCheck } from './scanned-file-check.js';
 
 export type StopContainerStatus = 'removed' | 'absent' | 'kept' | 'failed';
 
@@ -30,13 +31,7 @@ function containerProviderStop(action: StopContainerAction): string {
   const runner =
     user === undefined || user === null
       ? [`command -v "$E" >/dev/null 2>&1 || { echo "KEPT no-$E"; exit 0; }`, 'P() { "$E" "$@"; }']
-      : [
-          'cd /',
-          `U=${shellQuote(user)}`,
-          'N=$(id -u "$U" 2>/dev/null) || { echo "KEPT no-such-user"; exit 0; }',
-          'if [ -d "/run/user/$N" ]; then R="XDG_RUNTIME_DIR=/run/user/$N"; else R="-u XDG_RUNTIME_DIR"; fi',
-          'P() { runuser -u "$U" -- env $R "$E" "$@"; }',
-        ];
+      : asUser(user, null);
   const lines = [
     `E=${shellQuote(engine)} I=${shellQuote(id)}`,
     `W=${shellQuote(`${id} ${name} true ${action.nodeUuid}`)}`,
@@ -52,6 +47,20 @@ function containerProviderStop(action: StopContainerAction): string {
 }
 
 /**
+ * podman as the user whose rootless engine runs the console (`$U`, uid `$N`, given or
+ * looked up), from /, in its runtime directory when there is one: `P ps …`.
+ */
+function asUser(user: string, uid: number | null): string[] {
+  return [
+    'cd /',
+    `U=${shellQuote(user)}`,
+    uid === null ? 'N=$(id -u "$U" 2>/dev/null) || { echo "KEPT no-such-user"; exit 0; }' : `N=${uid}`,
+    'if [ -d "/run/user/$N" ]; then R="XDG_RUNTIME_DIR=/run/user/$N"; else R="-u XDG_RUNTIME_DIR"; fi',
+    'P() { runuser -u "$U" -- env $R podman "$@"; }',
+  ];
+}
+
+/**
  * The systemd provider's stop, as Ironic's `_stop_container` does it (`systemctl --user
  * stop`, the quadlet file removed, `daemon-reload`), run as root through the user's
  * manager (`-M user@`). Everything is checked before anything is changed: the container
@@ -63,19 +72,17 @@ function systemdProviderStop(action: StopContainerAction, quadlet: QuadletRef): 
   const file = quadlet.file;
   const container = action.container;
   const lines = [
-    'cd /',
-    `U=${shellQuote(quadlet.user)} N=${quadlet.uid} UNIT=${shellQuote(quadlet.unit)}`,
+    ...asUser(quadlet.user, quadlet.uid),
+    `UNIT=${shellQuote(quadlet.unit)}`,
     `F=${file === null ? "''" : shellQuote(file.path)} Q=${file === null ? "''" : shellQuote(`${file.device} ${file.inode} ${file.uid} ${file.mtime}`)}`,
     `I=${container === null ? "''" : shellQuote(container.id)} W=${container === null ? "''" : shellQuote(`${container.id} ${container.name}`)}`,
-    'P() { runuser -u "$U" -- env XDG_RUNTIME_DIR=/run/user/$N podman "$@"; }',
     'S() { systemctl --user -M "$U@" "$@"; }',
     'if [ -n "$I" ]; then',
     `  L=$(P ps -a --no-trunc --filter "id=$I" --format '{{.ID}} {{.Names}}' 2>/dev/null) || { echo "FAILED list"; exit 0; }`,
     '  [ -z "$L" ] || [ "$L" = "$W" ] || { echo "KEPT not-the-scanned-container"; exit 0; }',
     'fi',
     'if [ -n "$F" ] && { [ -e "$F" ] || [ -L "$F" ]; }; then',
-    '  { [ -f "$F" ] && [ ! -L "$F" ]; } || { echo "KEPT not-a-regular-file"; exit 0; }',
-    `  [ "$(stat -c '%d %i %u %Y' -- "$F" 2>/dev/null)" = "$Q" ] || { echo "KEPT not-the-scanned-file"; exit 0; }`,
+    ...scannedFileCheck('F', 'Q').map((line) => `  ${line}`),
     'fi',
     // A unit that is not loaded any more answers 5: nothing to stop.
     'S stop "$UNIT" >/dev/null 2>&1; r=$?; [ $r = 0 ] || [ $r = 5 ] || { echo "FAILED unit-stop"; exit 0; }',
@@ -97,6 +104,8 @@ const DETAILS: Readonly<Record<string, string>> = {
   'no-such-user': 'kept: the user whose podman runs it is gone',
   'not-the-scanned-file': 'kept: the quadlet file is not the one scanned (changed or replaced)',
   'not-a-regular-file': 'kept: the quadlet path is not a regular file',
+  symlink: 'kept: the quadlet path is a symlink',
+  'cannot-stat': 'kept: the quadlet file could not be stat\'ed',
   'unit-stop': 'systemctl --user stop failed',
   'rm-file': 'the quadlet file could not be removed',
   reload: 'systemctl --user daemon-reload failed',
