@@ -76,6 +76,8 @@ function observation(spec, daemons) {
     observedAt: new Date().toISOString(),
     settings: { host: spec.name, tempdir: tmp, terminalPidDir: tmp, pidDir: tmp, socatAddress: spec.address, portRange: '10000:20000' },
     processes, listeners, files, consoles, orphans: [], unmanaged: [], privileged: true, warnings: [],
+    fileDirs: [{ dir: tmp, source: 'default' }], conductorUser: { name: 'root', uid: 0, source: 'console processes', notes: [] }, filesSeenIn: 'host',
+    containers: [], containerEngines: [], quadlets: [], userUnits: [], userManagers: [], podmanUsers: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { describeHostText, EscapedRecordReader, unescapeSedLine } from './escaped-records.js';
-import { CMDLINE_MAX_LINE_BYTES } from './probe-script.js';
+import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
 import type { ProcessInfo } from './types.js';
 import { redactArgv } from '../redact-secrets.js';
 import { sectionLines } from './probe-sections.js';

@@ -2,6 +2,7 @@ import type { HostSpec } from '../inventory/types.js';
 import { shellQuote } from '../transport/host-command.js';
 import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
+import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
 import { PROC_SED, SELECT_AWK } from './probe-select.js';
 
 /**
@@ -52,13 +53,6 @@ export const CONF_KEYS = [
 /** Printed as `container_host=set`: its value (an engine URL) never leaves the host. */
 const PRESENCE_KEYS = ['container_host'] as const;
 
-/**
- * What one process's cmdline may send: this many elements, each escaped line cut to this
- * many bytes by the select awk (`substr`, as `cut -b` did; a cut line lacks its closing
- * `$`). A regex cap inside sed (`.\{4096\}`) cost ~6 ms per process: too slow for 20,000.
- */
-export const CMDLINE_MAX_ELEMENTS = 64; // also written out in probe-select.ts (PROC_SED and the re-read)
-export const CMDLINE_MAX_LINE_BYTES = 4096;
 
 export interface ProbeScriptOptions {
   /** Marks section headers; letters and digits only. */
