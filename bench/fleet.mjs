@@ -276,5 +276,5 @@ export async function startFleet({ n, daemonsPerHost, workdir, busy }) {
         return sum;
       }
     }, 0);
-  return { hosts, clientKey, knownHostsFile, hostKeyLine, serverCpuMs, stop, remove: () => rmSync(workdir, { recursive: true, force: true }) };
+  return { hosts, clientKey, knownHostsFile, hostKeyLine, serverCpuMs, sshdPids, stop, remove: () => rmSync(workdir, { recursive: true, force: true }) };
 }
