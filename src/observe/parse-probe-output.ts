@@ -78,8 +78,6 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     host: host.name,
     conductorName: host.conductorName ?? host.settings.host ?? conf.host ?? host.name,
     bootId: meta.bootId,
-    clockTicks: meta.clockTicks,
-    observedAt: meta.observedAt,
     settings: effectiveSettings(conf, host),
     processes,
     listeners,
@@ -134,8 +132,6 @@ function fileScope(
 
 interface ProbeMeta {
   readonly bootId: string;
-  readonly clockTicks: number;
-  readonly observedAt: string;
   readonly uid: number;
 }
 
@@ -145,11 +141,9 @@ function parseMeta(body: string, hostName: string): ProbeMeta {
   );
   const meta = {
     bootId: values.get('boot_id') ?? '',
-    clockTicks: Number(values.get('clk_tck')),
-    observedAt: values.get('now') ?? '',
     uid: Number(values.get('uid')),
   };
-  if (meta.bootId === '' || !(meta.clockTicks > 0) || !/^\d{4}-\d\d-\d\dT/.test(meta.observedAt) || !Number.isInteger(meta.uid)) {
+  if (meta.bootId === '' || !Number.isInteger(meta.uid) || values.get('uid') === '') {
     throw new InternalError(`${hostName}: malformed meta section: ${JSON.stringify(Object.fromEntries(values))}`);
   }
   return meta;

@@ -85,8 +85,10 @@ x
  * shells and descendants is read again at the end from just their cmdline files, by awk
  * itself (escaped as `sed l 0` does, each element cut to CUT bytes) or, when RS cannot be
  * NUL, by one more sed (`cmd | getline`): no program start per process. After the sed
- * stream, a line `M ss` and then `ss -tlnp`'s output (when L=1): printed at the end as the
- * `listen` section, each LISTEN line as `address:port pid...` (ss's address text, then
+ * stream, a line `M ss` and then `ss -tlnp`'s output (when L=1): printed as it is read, as the
+ * `listen` section (before the others: the client reads sections in any order; each
+ * line printed at once, never gathered in one growing string, whose copies cost the host
+ * O(sockets²)), each LISTEN line as `address:port pid...` (ss's address text, then
  * each owner's pid; a line that is not a LISTEN line, the second half of a process name
  * holding a newline, is skipped), or a warning when ss printed nothing. Every other process is
  * one `ps` line: `pid ppid state starttime argv0$`, argv0 still escaped and ended by `$`
@@ -190,12 +192,12 @@ function listen(l,   n, i, w, o, r, c) {
     if (c[1] != "LISTEN") continue
     o = c[4]; r = w[i]
     while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) }
-    held = held o "\n"
+    print o
   }
 }
 function rec(l) {
   if (SS) { listen(l); return }
-  if (l == M " ss") { SS = 1; return }
+  if (l == M " ss") { SS = 1; print "\n" M " listen@@"; return }
   if (length(l) > CUT) l = substr(l, 1, CUT)
   if (l ~ /^\/proc\/[0-9]+\/stat$/) { endcmd(); sp = substr(l, 7, length(l) - 11); return }
   if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { endcmd(); sp = ""; cp = substr(l, 7, length(l) - 14); k = 0; buf = ""; first = ""; second = ""; return }
@@ -239,7 +241,7 @@ END {
     print "p " p > "/dev/stderr"
   }
   if (L == 1) {
-    printf "\n%s listen@@\n%s", M, held
+    if (!SS) print "\n" M " listen@@"
     if (!lines) print "\n" M " warning@@\nss -tlnp failed"
   }
 }

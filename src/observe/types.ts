@@ -121,10 +121,6 @@ export interface HostObservation {
   readonly conductorName: string;
   /** /proc/sys/kernel/random/boot_id: start ticks are only comparable within one boot. */
   readonly bootId: string;
-  /** Clock ticks per second (getconf CLK_TCK). */
-  readonly clockTicks: number;
-  /** When the probe ran, ISO 8601 from the host's clock. */
-  readonly observedAt: string;
   /** Effective conductor settings (ironic.conf merged with inventory overrides). */
   readonly settings: ConductorSettings & { readonly pidDir: string; readonly tempdir: string };
   readonly processes: readonly ProcessInfo[];

@@ -285,8 +285,6 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     bootId: 'c0ffee00-0000-4000-8000-000000000001',
     conductorUser: { name: 'ironic', uid: 997, source: 'ironic-conductor process', notes: [] },
     filesSeenIn: 'host',
-    clockTicks: 100,
-    observedAt: '2025-01-01T00:00:00.000Z',
     privileged: true,
     warnings: [],
     containers: [],

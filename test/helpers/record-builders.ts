@@ -28,8 +28,6 @@ export function observation(overrides: Partial<HostObservation> = {}): HostObser
     host: 'conductor-a',
     conductorName: 'conductor-a.example.net',
     bootId: '0d9e6b1e-3c52-4f0a-a8f7-2b9b9f1f6a11',
-    clockTicks: 100,
-    observedAt: '2026-11-25T09:00:01Z',
     settings: { pidDir: '/tmp', tempdir: '/tmp' },
     processes: [],
     listeners: [],
