@@ -6,7 +6,9 @@
  * median CPU (user + sys of the script and every program it ran) and output size of each.
  * A finer lens than run.mjs's sshd CPU per host, which also holds the login (~70 ms).
  *
- *   node bench/probe-cost.mjs [--busy-procs 500] [--busy-sockets 5000] [--runs 15]
+ *   node bench/probe-cost.mjs [--busy-procs 500] [--busy-sockets 5000] [--runs 15] [--save FILE]
+ *
+ * --save FILE keeps one output of the tool's probe (for profiling the client's parsing).
  *
  * Needs root and dist/ (npm run build).
  */
@@ -26,6 +28,8 @@ const arg = (name, fallback) => {
 const procs = arg('busy-procs', 500);
 const sockets = arg('busy-sockets', 5000);
 const runs = arg('runs', 15);
+const saveIndex = process.argv.indexOf('--save');
+const saveFile = saveIndex > 0 ? process.argv[saveIndex + 1] : undefined;
 const workdir = `/var/tmp/cd-bench-probecost-${process.pid}`;
 mkdirSync(workdir, { recursive: true });
 await removeLeftovers((line) => console.error(line));
@@ -64,6 +68,7 @@ try {
       const [user, sys] = out.stderr.trim().split('\n').pop().split(' ').map(Number);
       if (r === 0) {
         results[i].bytes = spawnSync('sh', ['-c', `${shell(c)} | wc -c`], { encoding: 'utf8' }).stdout.trim();
+        if (i === 0 && saveFile !== undefined) spawnSync('sh', ['-c', `${shell(c)} > ${quote(saveFile)}`]);
         return; // warm-up
       }
       results[i].cpu.push(((user + sys) * 1000) / LOOP);
