@@ -1,6 +1,7 @@
 import { InternalError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
-import type { HostFile, HostObservation, ListenSocket, ProcessInfo } from './types.js';
+import type { HostFile, HostObservation, ProcessInfo } from './types.js';
+import type { ListenerTable } from './listener-table.js';
 import { classifyConsoles, type Classification } from './classify-consoles.js';
 import { conductorUserOf } from './conductor-user.js';
 import { configuredFileDirs, filesInDirs, withConsoleFileDirs } from './file-dirs.js';
@@ -149,7 +150,7 @@ function parseMeta(body: string, hostName: string): ProbeMeta {
   return meta;
 }
 
-function parseListeners(probe: ProbeRecords, hostName: string, drops: DropWarnings): ListenSocket[] {
+function parseListeners(probe: ProbeRecords, hostName: string, drops: DropWarnings): ListenerTable {
   if (probe.listeners !== null) return drops.take(probe.seen.has('listen') ? 'listen' : 'ss', probe.listeners);
   const tcp = probe.sections.get('proc-net-tcp');
   if (!probe.seen.has('proc-net-tcp')) throw new InternalError(`${hostName}: probe output has neither a listen, an ss nor a proc-net-tcp section`);

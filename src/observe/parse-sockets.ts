@@ -1,42 +1,85 @@
 import { describeHostText } from './escaped-records.js';
-import { parseLines, recordLineParser, type LineParser, type Parsed } from './parse-processes.js';
+import { ListenerTable, ListenerTableBuilder } from './listener-table.js';
+import { parseLines, type LineParser, type Parsed } from './parse-processes.js';
 import type { ListenSocket } from './types.js';
 import { sectionLines } from './probe-sections.js';
 
 /** `ss -tlnp`: `LISTEN 0 5 127.0.0.1:23000 0.0.0.0:* users:(("socat",pid=1,fd=5))`. */
-export function parseSsSection(body: string): Parsed<ListenSocket[]> {
+export function parseSsSection(body: string): Parsed<ListenerTable> {
   return parseLines(ssParser(), body);
 }
 
-export function ssParser(): LineParser<ListenSocket[]> {
-  return recordLineParser((line) => {
+/** A parser of one socket a line into a ListenerTable: `read` adds the line's socket, or says it is none. */
+function socketLineParser(read: (line: string, table: ListenerTableBuilder) => 'added' | 'skip' | null): LineParser<ListenerTable> {
+  const table = new ListenerTableBuilder();
+  const dropped: string[] = [];
+  return {
+    line: (line) => {
+      if (line !== '' && read(line, table) === null) dropped.push(describeHostText(line));
+    },
+    result: () => ({ value: table.build(), dropped }),
+  };
+}
+
+export function ssParser(): LineParser<ListenerTable> {
+  return socketLineParser((line, table) => {
     if (line.trim() === '' || /^(State|Netid)\s/.test(line)) return 'skip';
     const fields = line.trim().split(/\s+/);
     const local = fields[3];
     const parsed = local === undefined ? null : splitHostPort(local);
     // A process name may hold a newline: its second half is no socket line.
     if (fields[0] !== 'LISTEN' || parsed === null) return null;
-    const pids = [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-    return { ...parsed, pids: [...new Set(pids)] };
+    table.add(parsed.family, parsed.address, parsed.port, [...line.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));
+    return 'added';
   });
 }
 
-/** The probe's `listen` section (format 3): `address:port pid...`, one listening socket a line. */
-export function listenParser(): LineParser<ListenSocket[]> {
-  return recordLineParser((line) => {
-    const [local, ...owners] = line.split(' ');
-    const parsed = local === undefined ? null : splitHostPort(local);
-    if (parsed === null || !owners.every((pid) => /^\d+$/.test(pid))) return null;
-    return { ...parsed, pids: [...new Set(owners.map(Number))] };
+/**
+ * The probe's `listen` section (format 3): `address:port pid...`, one listening socket a
+ * line. Thousands of lines a host on a converged controller: read without a regex on the
+ * common line (one owner, a plain address).
+ */
+export function listenParser(): LineParser<ListenerTable> {
+  return socketLineParser((line, table) => {
+    const space = line.indexOf(' ');
+    const parsed = splitHostPort(space < 0 ? line : line.slice(0, space));
+    const owners = space < 0 ? [] : pidList(line, space + 1);
+    if (parsed === null || owners === null) return null;
+    table.add(parsed.family, parsed.address, parsed.port, owners);
+    return 'added';
   });
+}
+
+/** `12 345` from `from` to the end of `line`: pids, each one space apart; null if anything else. */
+function pidList(line: string, from: number): number[] | null {
+  const pids: number[] = [];
+  let value = 0;
+  let digits = 0;
+  for (let i = from; i <= line.length; i++) {
+    const code = i === line.length ? 32 : line.charCodeAt(i);
+    if (code >= 48 && code <= 57 && digits < 10) {
+      value = value * 10 + code - 48;
+      digits += 1;
+    } else if (code === 32 && digits > 0) {
+      pids.push(value);
+      value = 0;
+      digits = 0;
+    } else {
+      return null;
+    }
+  }
+  return pids;
 }
 
 /** `127.0.0.1:22`, `[::1]:22`, `*:22`, `0.0.0.0%lo:53`, old ss's `:::22`. */
 function splitHostPort(local: string): Omit<ListenSocket, 'pids'> | null {
   const colon = local.lastIndexOf(':');
-  const port = Number(local.slice(colon + 1));
-  if (colon < 0 || !Number.isInteger(port)) return null;
-  const host = local.slice(0, colon).replace(/%.*$/, '').replace(/^\[(.*)\]$/, '$1');
+  const portText = local.slice(colon + 1);
+  const port = Number(portText);
+  if (colon < 0 || portText === '' || !Number.isInteger(port) || port < 0 || port > 65535) return null;
+  let host = local.slice(0, colon);
+  if (host.includes('%')) host = host.replace(/%.*$/, '');
+  if (host.startsWith('[')) host = host.replace(/^\[(.*)\]$/, '$1');
   if (host === '*') return { family: 'ipv6', address: '::', port };
   if (host === '') return null;
   return { family: host.includes(':') ? 'ipv6' : 'ipv4', address: host, port };
@@ -127,8 +170,8 @@ export function fdParser(): LineParser<Map<string, number[]>> {
 }
 
 /** Listening sockets from /proc/net and fd links (the way without ss). */
-export function joinProcSockets(sockets: readonly ProcNetSocket[], owners: ReadonlyMap<string, readonly number[]>): ListenSocket[] {
-  return sockets.map(({ inode, ...socket }) => ({ ...socket, pids: [...(owners.get(inode) ?? [])] }));
+export function joinProcSockets(sockets: readonly ProcNetSocket[], owners: ReadonlyMap<string, readonly number[]>): ListenerTable {
+  return ListenerTable.of(sockets.map(({ inode, ...socket }) => ({ ...socket, pids: [...(owners.get(inode) ?? [])] })));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ListenerTable } from './listener-table.js';
 import type { ConductorSettings } from '../inventory/types.js';
 
 /** One process from /proc on the host. `argv` is already redacted. */
@@ -124,7 +125,8 @@ export interface HostObservation {
   /** Effective conductor settings (ironic.conf merged with inventory overrides). */
   readonly settings: ConductorSettings & { readonly pidDir: string; readonly tempdir: string };
   readonly processes: readonly ProcessInfo[];
-  readonly listeners: readonly ListenSocket[];
+  /** Listening sockets, compact: look them up by port. */
+  readonly listeners: ListenerTable;
   /** Pid and password files in `fileDirs` only; files elsewhere are ignored (a warning counts them). */
   readonly files: readonly HostFile[];
   /** The directories files were taken from: configuration, defaults and the conductor user's consoles. */

@@ -110,8 +110,8 @@ describe('the probe sends whole records only for console-like processes', () => 
 
   it('sends listening sockets as address, port and pids, not ss text', () => {
     expect(raw).not.toContain('users:((');
-    expect(observation.listeners.find((l) => l.port === serverPort)).toEqual({ family: 'ipv4', address: '127.0.0.1', port: serverPort, pids: [process.pid] });
-    expect(observation.listeners.find((l) => l.port === consoleDaemon.port)?.pids).toEqual([consoleDaemon.pid]);
+    expect(observation.listeners.onPort(serverPort)[0]).toEqual({ family: 'ipv4', address: '127.0.0.1', port: serverPort, pids: [process.pid] });
+    expect(observation.listeners.onPort(consoleDaemon.port)[0]?.pids).toEqual([consoleDaemon.pid]);
   });
 
   it('marks the new format in the header', () => {
