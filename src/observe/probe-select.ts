@@ -197,7 +197,7 @@ function listen(l,   n, i, w, o, r, c) {
 }
 function rec(l) {
   if (SS) { listen(l); return }
-  if (l == M " ss") { SS = 1; print "\n" M " listen@@"; return }
+  if (l == M " ss") { SS = 1; RS = "\n"; print "\n" M " listen@@"; return }
   if (length(l) > CUT) l = substr(l, 1, CUT)
   if (l ~ /^\/proc\/[0-9]+\/stat$/) { endcmd(); sp = substr(l, 7, length(l) - 11); return }
   if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { endcmd(); sp = ""; cp = substr(l, 7, length(l) - 14); k = 0; buf = ""; first = ""; second = ""; return }
