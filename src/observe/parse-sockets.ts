@@ -175,9 +175,12 @@ export function joinProcSockets(sockets: readonly ProcNetSocket[], owners: Reado
 }
 
 /**
- * `self net:[N]` then `PID net:[N]` lines: the pids whose network namespace differs from
- * the probe's own. Their sockets are not in the probe's ss output, so not owning one
- * there says nothing. Empty when the links could not be read (not root).
+ * `self X` then `PID Y` lines: the pids whose network namespace (Y) differs from the
+ * probe's own (X). Their sockets are not in the probe's ss output, so not owning one
+ * there says nothing. Since issue 12 the probe compares the links itself (`test -ef`) and
+ * sends `self self` and `PID other` for the differing ones only (a link it cannot stat,
+ * not being root, counts as differing); probe outputs captured before send the links
+ * (`net:[N]`), read the same way.
  */
 export function parseNetNsSection(body: string): Set<number> {
   const lines = sectionLines(body).map((line) => line.split(' '));

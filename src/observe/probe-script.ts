@@ -10,7 +10,8 @@ import { PROC_SED, SELECT_AWK } from './probe-select.js';
  * stage needs in sections. The number of processes it forks does not grow with the
  * host's process count: /proc is read with one `sed` and one `awk` (probe-select.ts), and
  * sockets with one `ss`, whose output goes through that same awk. Issue 12 (server CPU):
- * every program start costs the host ~10 ms of CPU, so the probe starts seven, however
+ * every program start costs the host a fork, an exec and dynamic linking, so the probe
+ * starts seven, however
  * many processes the host runs (sh, sed, awk, ss, getent, and in FILES sed and stat; on
  * hosts with podman or docker, their `ps` too): boot_id, the uid, the directory list and
  * which processes share the probe's network namespace (`test -ef` on /proc/PID/ns/net)
