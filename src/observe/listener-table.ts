@@ -26,13 +26,13 @@ export class ListenerTable {
 
   /** @internal use ListenerTableBuilder */
   static fromColumns(
-    ports: readonly number[],
-    endpoints: readonly number[],
-    pidStart: readonly number[],
-    pids: readonly number[],
+    ports: Uint16Array,
+    endpoints: Uint16Array,
+    pidStart: Uint32Array,
+    pids: Int32Array,
     names: readonly (readonly [ListenSocket['family'], string])[],
   ): ListenerTable {
-    return new ListenerTable(Uint16Array.from(ports), Uint16Array.from(endpoints), Uint32Array.from(pidStart), Int32Array.from(pids), names);
+    return new ListenerTable(ports, endpoints, pidStart, pids, names);
   }
 
   get size(): number {
@@ -58,17 +58,25 @@ export class ListenerTable {
   }
 }
 
-/** Collects sockets as the probe's lines arrive; `build` packs them. */
+/** Collects sockets as the probe's lines arrive, straight into growing typed arrays; `build` packs them. */
 export class ListenerTableBuilder {
-  private readonly ports: number[] = [];
-  private readonly endpoints: number[] = [];
-  private readonly pidStart: number[] = [0];
-  private readonly pids: number[] = [];
+  private size = 0;
+  private ports = new Uint16Array(256);
+  private endpoints = new Uint16Array(256);
+  private pidStart = new Uint32Array(257);
+  private pids = new Int32Array(256);
+  private pidCount = 0;
   private readonly names: (readonly [ListenSocket['family'], string])[] = [];
   private readonly nameIndex = { ipv4: new Map<string, number>(), ipv6: new Map<string, number>() };
 
   /** One socket; its owners are kept once each, in order. */
   add(family: ListenSocket['family'], address: string, port: number, pids: readonly number[]): void {
+    this.open(family, address, port);
+    for (const pid of pids) this.owner(pid);
+  }
+
+  /** Starts a socket; its owners follow with `owner`. */
+  open(family: ListenSocket['family'], address: string, port: number): void {
     const index = this.nameIndex[family];
     let endpoint = index.get(address);
     if (endpoint === undefined) {
@@ -78,14 +86,39 @@ export class ListenerTableBuilder {
       this.names.push([family, flat]);
       index.set(flat, endpoint);
     }
-    this.ports.push(port);
-    this.endpoints.push(endpoint);
-    const first = this.pids.length;
-    for (const pid of pids) if (this.pids.indexOf(pid, first) < 0) this.pids.push(pid);
-    this.pidStart.push(this.pids.length);
+    if (this.size === this.ports.length) {
+      this.ports = grown(this.ports, new Uint16Array(this.size * 2));
+      this.endpoints = grown(this.endpoints, new Uint16Array(this.size * 2));
+      this.pidStart = grown(this.pidStart, new Uint32Array(this.size * 2 + 1));
+    }
+    this.ports[this.size] = port;
+    this.endpoints[this.size] = endpoint;
+    this.size += 1;
+    this.pidStart[this.size] = this.pidCount;
+  }
+
+  /** An owner of the socket opened last (kept once). */
+  owner(pid: number): void {
+    const first = this.pidStart[this.size - 1] as number;
+    for (let i = first; i < this.pidCount; i++) if (this.pids[i] === pid) return;
+    if (this.pidCount === this.pids.length) this.pids = grown(this.pids, new Int32Array(this.pidCount * 2));
+    this.pids[this.pidCount] = pid;
+    this.pidCount += 1;
+    this.pidStart[this.size] = this.pidCount;
   }
 
   build(): ListenerTable {
-    return ListenerTable.fromColumns(this.ports, this.endpoints, this.pidStart, this.pids, this.names);
+    return ListenerTable.fromColumns(
+      this.ports.slice(0, this.size),
+      this.endpoints.slice(0, this.size),
+      this.pidStart.slice(0, this.size + 1),
+      this.pids.slice(0, this.pidCount),
+      this.names,
+    );
   }
+}
+
+function grown<T extends Uint16Array | Uint32Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
