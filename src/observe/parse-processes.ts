@@ -151,8 +151,9 @@ const NO_ARGV: readonly string[] = Object.freeze([]);
 const BRIEF_LINE = /^(\d+) (\d+) ([A-Za-z]) (\d+)(?: (.*)\$)?$/;
 
 /**
- * The probe's `ps` section (format 3): `pid ppid state starttime argv0$` for every process
- * that is not console-like, argv0 escaped like a cmdline element; no argv0 (a kernel
+ * The probe's `ps` section (format 3): `pid ppid state starttime name$` for every process
+ * that is not console-like, the name (comm; argv0 from probes before comm chose whose
+ * cmdline is read) escaped like a cmdline element; no name (a kernel
  * thread) ends the line after starttime. Uid, NSpid and the rest of argv were not sent:
  * see ProcessInfo.brief. A busy host runs hundreds of processes of a few programs: each
  * distinct argv0 is unescaped and redacted once, and its (read-only) argv shared.

@@ -3,7 +3,7 @@ import { shellQuote } from '../transport/host-command.js';
 import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
-import { PROC_SED, SELECT_AWK } from './probe-select.js';
+import { SELECT_AWK, STAT_SED } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
@@ -20,9 +20,11 @@ import { PROC_SED, SELECT_AWK } from './probe-select.js';
  *
  * Format 3 (issue 12) sends whole records (stat, escaped cmdline, status Uid/NSpid, netns)
  * only for console-like processes and their descendants, one brief `ps` line (pid, ppid,
- * state, start time, argv0) for every other process, and every listening socket as one
- * `address:port pid...` line; what it costs the host and the client no longer grows with
- * the argv of unrelated processes. The client still decides what is a console.
+ * state, start time, comm) for every other process, and every listening socket as one
+ * `address:port pid...` line; it reads the cmdline of only the processes whose comm could
+ * be a console's, a conductor's or a session shell's, and of console descendants, so what
+ * it costs the host and the client no longer grows with unrelated processes' argv. The
+ * client still decides what is a console.
  *
  * Host text never frames a record either: /proc/PID/stat and /proc/PID/cmdline go
  * through `sed -z -s -n` with `F` and `l 0`, which prints each file's name on a line of its
@@ -132,19 +134,23 @@ sec files
 st=''
 [ $# -gt 0 ] && st=$(stat -c '%d %i %f %a %u %U %Y %s %n' -- "$@" 2>/dev/null)
 [ -n "$st" ] && printf '%s\\n' "$st"
-set --
-while read -r _ _ raw _ _ _ _ size f; do
-  case $f in *.pid) ;; *) continue ;; esac
-  case $raw in 8???) ;; *) continue ;; esac
-  [ "$size" -le 64 ] || { set -- "$@" "-" "$f"; continue; }
-  if [ -r "$f" ]; then set -- "$@" "" "$f"; else warn "cannot read $f"; fi
-done <<EOF
-$st
-EOF
+# Fields by the shell's own splitting, not \`read\`: dash reads a here-document a byte a call.
+set -f; N='
+'; pl=''
+IFS=$N
+for l in $st; do
+  IFS=' '; set -- $l; IFS=$N
+  [ $# = 9 ] || continue
+  case $9 in *.pid) ;; *) continue ;; esac
+  case $3 in 8???) ;; *) continue ;; esac
+  if ! [ "$8" -le 64 ] 2>/dev/null; then pl="$pl$N- $9"
+  elif [ -r "$9" ]; then pl="$pl$N+ $9"
+  else warn "cannot read $9"; fi
+done
 sec pid-contents
-while [ $# -gt 1 ]; do
-  p=$1 f=$2; shift 2
-  [ -z "$p" ] && { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null
+for l in $pl; do
+  f=\${l#? }; p=-
+  case $l in '+ '*) p=''; { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null ;; esac
   case $p in ''|*[!0-9]*) p=- ;; esac
   printf '%s %s\\n' "$p" "$f"
 done
@@ -250,13 +256,15 @@ exec 4>&1
 # mawk where there is one (Debian's default awk): the select pass costs gawk about twice as much.
 A=awk; command -v mawk >/dev/null 2>&1 && A=mawk
 L=0
-${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ sed -z -s -n ${shellQuote(STAT_SED)} /proc/[0-9]*/stat 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 exec 4>&-
 ${sockets}
 sec netns
 printf 'self self\\n'
 uids='' dirs=''
-while IFS= read -r l; do
+set -f; N='
+'; IFS=$N
+for l in $sel; do
   v=\${l#? }
   case $l in
     'p '*) case $v in ''|*[!0-9]*) ;; *) [ /proc/$v/ns/net -ef /proc/$$/ns/net ] || printf '%s other\\n' "$v" ;; esac ;;
@@ -264,9 +272,8 @@ while IFS= read -r l; do
     'd /'*) case $v in *[!A-Za-z0-9/._-]*) ;; *) dirs="$dirs
 $v" ;; esac ;;
   esac
-done <<EOF
-$sel
-EOF
+done
+unset IFS; set +f
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi

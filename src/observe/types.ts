@@ -21,9 +21,10 @@ export interface ProcessInfo {
   readonly comm?: string;
   /**
    * True when the probe sent this process in brief (probe format 3: it is neither
-   * console-like nor a child of one): `argv` is `[argv0]` only (or `[]`), `uid` is -1 and
-   * `user` '?' (unknown), `nsPids` is `[pid]` and `comm` is absent. Enough to name the
-   * holder of a port or the process a pid file now points at; never a kill target.
+   * console-like nor a child of one): `argv` is its kernel command name (comm) only (or
+   * `[]`; before issue 12's last step, argv0), `uid` is -1 and `user` '?' (unknown),
+   * `nsPids` is `[pid]` and `comm` is absent. Enough to name the holder of a port or the
+   * process a pid file now points at; never a kill target.
    */
   readonly brief?: true;
 }
