@@ -99,7 +99,7 @@ describe('probe framing: host text cannot end a record or fake a section', () =>
     expect(Math.max(...argv.map((a) => a.length))).toBe(4096);
   });
 
-  it('sends a process that is not console-like as its argv0 only, whatever its argv holds', () => {
+  it('sends a process that is not console-like as its name (comm) only, whatever its argv holds', () => {
     expect(records.brief.value.find((p) => p.pid === briefBloater.pid)).toMatchObject({ argv: ['sh'], brief: true, ppid: process.pid });
   });
 

@@ -87,7 +87,7 @@ describe('the probe sends whole records only for console-like processes', () => 
     expect(conductorUserOf(titled, []).name).toBe('ironic');
   });
 
-  it('sends an unrelated process as pid, start time and argv0 only', () => {
+  it('sends an unrelated process as pid, start time and name (comm) only', () => {
     expect(raw).not.toContain(LONG);
     const info = observation.processes.find((p) => p.pid === bloat.pid);
     expect(info).toMatchObject({ pid: bloat.pid, ppid: process.pid, argv: ['sh'], brief: true });
