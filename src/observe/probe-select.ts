@@ -149,6 +149,10 @@ function rec(l) {
   if (l ~ /^\/proc\/[0-9]+\/stat$/) { sp = substr(l, 7, length(l) - 11); return }
   if (sp != "") { statline(sp, l); sp = "" }
 }
+# ss's lines once RS is a newline: awk's own fields, no split of a copy.
+SS { if ($0 == "") next; lines++; if ($1 != "LISTEN") next; o = $4; r = $0
+  while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) }
+  print o; next }
 { rec($0) }
 END {
   for (p in cand) again[p] = 1
