@@ -72,8 +72,6 @@ function observation(spec, daemons) {
     host: spec.name,
     conductorName: spec.name,
     bootId: 'b0b0b0b0-0000-4000-8000-000000000000',
-    clockTicks: 100,
-    observedAt: new Date().toISOString(),
     settings: { host: spec.name, tempdir: tmp, terminalPidDir: tmp, pidDir: tmp, socatAddress: spec.address, portRange: '10000:20000' },
     processes, listeners, files, consoles, orphans: [], unmanaged: [], privileged: true, warnings: [],
     fileDirs: [{ dir: tmp, source: 'default' }], conductorUser: { name: 'root', uid: 0, source: 'console processes', notes: [] }, filesSeenIn: 'host',

@@ -41,7 +41,7 @@ function foreignSockets(
   own: readonly ConsoleDaemon[],
 ): { sockets: readonly ListenSocket[]; invisible: boolean } {
   const ownPids = new Set(own.flatMap((d) => [...daemonPidSet(d)]));
-  const onPort = observation.listeners.filter((l) => l.port === port);
+  const onPort = observation.listeners.onPort(port);
   const sockets = onPort.filter((l) => l.pids.length > 0 && l.pids.every((pid) => !ownPids.has(pid)));
   return { sockets, invisible: onPort.some((l) => l.pids.length === 0) };
 }

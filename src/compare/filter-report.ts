@@ -26,6 +26,7 @@ export function filterReport(
   desired: DesiredState,
   hostConductors: ReadonlyMap<string, string> = new Map(),
 ): FleetReport {
+  if (!active(filters.hosts) && !active(filters.nodes) && !active(filters.conductorGroups)) return report;
   const nodeGroups = new Map(desired.nodes.map((n) => [n.uuid, n.conductorGroup]));
   const conductorGroups = new Map(desired.conductors.map((c) => [c.hostname, c.conductorGroup]));
   const wantedNodes = active(filters.nodes) ? new Set(filters.nodes) : null;

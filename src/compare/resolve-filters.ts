@@ -57,6 +57,10 @@ export function resolveFilters(
   desired: DesiredState,
   observedUuids: readonly string[],
 ): { filters: ResolvedFilters; problems: string[] } {
+  // No --node or --conductor-group: nothing to look up (20,000 nodes need no index).
+  if ((filters.nodes ?? []).length === 0 && (filters.conductorGroups ?? []).length === 0) {
+    return { filters: { hosts: filters.hosts ?? [], nodes: [], conductorGroups: [] }, problems: [] };
+  }
   const names = new Map(desired.nodes.flatMap((n) => (n.name === null ? [] : [[n.name, n.uuid] as const])));
   const uuids = [...new Set([...desired.nodes.map((n) => n.uuid.toLowerCase()), ...observedUuids.map((u) => u.toLowerCase())])];
   const problems: string[] = [];

@@ -1,9 +1,10 @@
-import type { ConsoleDaemon, HostFile, ListenSocket, OrphanSession, ProcessInfo, UnmanagedProcess } from './types.js';
+import type { ConsoleDaemon, HostFile, OrphanSession, ProcessInfo, UnmanagedProcess } from './types.js';
+import type { ListenerTable } from './listener-table.js';
 import { SOCAT_PROGRAMS, recogniseArgv, type ConsoleArgv } from './console-argv.js';
 
 export interface ClassifyInput {
   readonly processes: readonly ProcessInfo[];
-  readonly listeners: readonly ListenSocket[];
+  readonly listeners: ListenerTable;
   readonly files: readonly HostFile[];
   /** Whether every socket's owners are visible (the probe ran as root). */
   readonly privileged: boolean;
@@ -82,7 +83,7 @@ export function classifyConsoles(input: ClassifyInput): Classification {
   const covered = new Set<number>();
 
   const socketOwned = (pids: readonly number[], port: number): boolean | null => {
-    const owned = input.listeners.some((s) => s.port === port && s.pids.some((pid) => pids.includes(pid)));
+    const owned = input.listeners.onPort(port).some((s) => s.pids.some((pid) => pids.includes(pid)));
     const visible = input.privileged && !pids.some((pid) => input.foreignNetNs?.has(pid) === true);
     return owned ? true : visible ? false : null;
   };

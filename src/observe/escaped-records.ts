@@ -21,28 +21,32 @@ const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { a: 7, b: 8, f: 12, n:
 
 /** Undoes sed's `l` escaping (`\\n`, `\\\\`, `\\ooo`); bytes are read as UTF-8 like the rest of the output. */
 export function unescapeSedLine(text: string): string {
+  let backslash = text.indexOf('\\');
   // Most elements hold no escape: one copy (never a slice that keeps the chunk it came from alive).
-  if (!text.includes('\\')) return Buffer.from(text, 'utf8').toString('utf8');
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string;
-    if (char !== '\\') {
-      bytes.push(...Buffer.from(char, 'utf8'));
-      continue;
-    }
-    const next = text[i + 1] ?? '';
-    const octal = /^[0-7]{3}/.exec(text.slice(i + 1, i + 4));
+  if (backslash < 0) return Buffer.from(text, 'utf8').toString('utf8');
+  // Plain runs are written whole, escapes byte by byte (a stat line ends in `\\n`; an
+  // octal escape may be one byte of a UTF-8 character, so bytes, not characters).
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text, 'utf8'));
+  let length = 0;
+  let from = 0;
+  while (backslash >= 0) {
+    length += bytes.write(text.slice(from, backslash), length, 'utf8');
+    const octal = /^[0-7]{3}/.exec(text.slice(backslash + 1, backslash + 4));
+    const simple = SIMPLE_ESCAPES[text[backslash + 1] ?? ''];
     if (octal !== null) {
-      bytes.push(Number.parseInt(octal[0], 8));
-      i += 3;
-    } else if (SIMPLE_ESCAPES[next] !== undefined) {
-      bytes.push(SIMPLE_ESCAPES[next] as number);
-      i += 1;
+      bytes[length++] = Number.parseInt(octal[0], 8);
+      from = backslash + 4;
+    } else if (simple !== undefined) {
+      bytes[length++] = simple;
+      from = backslash + 2;
     } else {
-      bytes.push(92);
+      bytes[length++] = 92;
+      from = backslash + 1;
     }
+    backslash = text.indexOf('\\', from);
   }
-  return Buffer.from(bytes).toString('utf8');
+  length += bytes.write(text.slice(from), length, 'utf8');
+  return bytes.toString('utf8', 0, length);
 }
 
 /** Host text made safe for a one-line warning: control bytes escaped, cut to `max` characters. */

@@ -1,6 +1,7 @@
 import { InternalError } from '../errors.js';
 import type { HostSpec } from '../inventory/types.js';
-import type { HostFile, HostObservation, ListenSocket, ProcessInfo } from './types.js';
+import type { HostFile, HostObservation, ProcessInfo } from './types.js';
+import type { ListenerTable } from './listener-table.js';
 import { classifyConsoles, type Classification } from './classify-consoles.js';
 import { conductorUserOf } from './conductor-user.js';
 import { configuredFileDirs, filesInDirs, withConsoleFileDirs } from './file-dirs.js';
@@ -78,8 +79,6 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
     host: host.name,
     conductorName: host.conductorName ?? host.settings.host ?? conf.host ?? host.name,
     bootId: meta.bootId,
-    clockTicks: meta.clockTicks,
-    observedAt: meta.observedAt,
     settings: effectiveSettings(conf, host),
     processes,
     listeners,
@@ -134,8 +133,6 @@ function fileScope(
 
 interface ProbeMeta {
   readonly bootId: string;
-  readonly clockTicks: number;
-  readonly observedAt: string;
   readonly uid: number;
 }
 
@@ -145,17 +142,15 @@ function parseMeta(body: string, hostName: string): ProbeMeta {
   );
   const meta = {
     bootId: values.get('boot_id') ?? '',
-    clockTicks: Number(values.get('clk_tck')),
-    observedAt: values.get('now') ?? '',
     uid: Number(values.get('uid')),
   };
-  if (meta.bootId === '' || !(meta.clockTicks > 0) || !/^\d{4}-\d\d-\d\dT/.test(meta.observedAt) || !Number.isInteger(meta.uid)) {
+  if (meta.bootId === '' || !Number.isInteger(meta.uid) || values.get('uid') === '') {
     throw new InternalError(`${hostName}: malformed meta section: ${JSON.stringify(Object.fromEntries(values))}`);
   }
   return meta;
 }
 
-function parseListeners(probe: ProbeRecords, hostName: string, drops: DropWarnings): ListenSocket[] {
+function parseListeners(probe: ProbeRecords, hostName: string, drops: DropWarnings): ListenerTable {
   if (probe.listeners !== null) return drops.take(probe.seen.has('listen') ? 'listen' : 'ss', probe.listeners);
   const tcp = probe.sections.get('proc-net-tcp');
   if (!probe.seen.has('proc-net-tcp')) throw new InternalError(`${hostName}: probe output has neither a listen, an ss nor a proc-net-tcp section`);

@@ -147,15 +147,28 @@ export function statusParser(): LineParser<Map<number, StatusEntry>> {
   };
 }
 
+const NO_ARGV: readonly string[] = Object.freeze([]);
 const BRIEF_LINE = /^(\d+) (\d+) ([A-Za-z]) (\d+)(?: (.*)\$)?$/;
 
 /**
- * The probe's `ps` section (format 3): `pid ppid state starttime argv0$` for every process
- * that is not console-like, argv0 escaped like a cmdline element; no argv0 (a kernel
+ * The probe's `ps` section (format 3): `pid ppid state starttime name$` for every process
+ * that is not console-like, the name (comm; argv0 from probes before comm chose whose
+ * cmdline is read) escaped like a cmdline element; no name (a kernel
  * thread) ends the line after starttime. Uid, NSpid and the rest of argv were not sent:
- * see ProcessInfo.brief.
+ * see ProcessInfo.brief. A busy host runs hundreds of processes of a few programs: each
+ * distinct argv0 is unescaped and redacted once, and its (read-only) argv shared.
  */
 export function briefProcessParser(): LineParser<ProcessInfo[]> {
+  const argvs = new Map<string, readonly string[]>();
+  const argvOf = (argv0: string): readonly string[] => {
+    let argv = argvs.get(argv0);
+    if (argv === undefined) {
+      argv = redactArgv([unescapeSedLine(argv0)]);
+      // The key a flat copy too: a slice would keep the whole chunk it came from alive.
+      argvs.set(Buffer.from(argv0, 'utf8').toString('utf8'), argv);
+    }
+    return argv;
+  };
   return recordLineParser((line) => {
     const match = BRIEF_LINE.exec(line);
     if (match === null) return null;
@@ -168,7 +181,7 @@ export function briefProcessParser(): LineParser<ProcessInfo[]> {
       user: '?',
       state: match[3] as string,
       startTicks: Number(match[4]),
-      argv: argv0 === undefined ? [] : redactArgv([unescapeSedLine(argv0)]),
+      argv: argv0 === undefined ? NO_ARGV : argvOf(argv0),
       nsPids: [pid],
       brief: true,
     };

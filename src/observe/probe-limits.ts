@@ -5,5 +5,5 @@
  * Shared by the probe (which cuts) and the parser (which knows a cut line); a module of its
  * own so that the parsers need not import the probe script.
  */
-export const CMDLINE_MAX_ELEMENTS = 64; // also written out in probe-select.ts (PROC_SED and the re-read)
+export const CMDLINE_MAX_ELEMENTS = 64; // also written out in probe-select.ts (the cmdline reads)
 export const CMDLINE_MAX_LINE_BYTES = 4096;

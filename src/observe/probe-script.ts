@@ -3,24 +3,28 @@ import { shellQuote } from '../transport/host-command.js';
 import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
-import { PROC_SED, SELECT_AWK } from './probe-select.js';
+import { SELECT_AWK, STAT_SED } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
  * stage needs in sections. The number of processes it forks does not grow with the
  * host's process count: /proc is read with one `sed` and one `awk` (probe-select.ts), and
  * sockets with one `ss`, whose output goes through that same awk. Issue 12 (server CPU):
- * every program start costs the host ~10 ms of CPU, so the probe starts about ten, however
- * many processes the host runs (sh, getconf, date, sed, awk, ss, ls, getent, and in FILES
- * sed, sort, stat): boot_id, the uid and the netns/passwd/dirs lists are read or reshaped
- * with the shell's own `read`, `case` and parameter expansion. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
+ * every program start costs the host a fork, an exec and dynamic linking, so the probe
+ * starts seven, however
+ * many processes the host runs (sh, sed, awk, ss, getent, and in FILES sed and stat; on
+ * hosts with podman or docker, their `ps` too): boot_id, the uid, the directory list and
+ * which processes share the probe's network namespace (`test -ef` on /proc/PID/ns/net)
+ * come from the shell's own `read`, `case`, `test` and parameter expansion. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
  * nonce is fresh per run, so nothing a local user puts in an argv or a file name can forge one.
  *
  * Format 3 (issue 12) sends whole records (stat, escaped cmdline, status Uid/NSpid, netns)
  * only for console-like processes and their descendants, one brief `ps` line (pid, ppid,
- * state, start time, argv0) for every other process, and every listening socket as one
- * `address:port pid...` line; what it costs the host and the client no longer grows with
- * the argv of unrelated processes. The client still decides what is a console.
+ * state, start time, comm) for every other process, and every listening socket as one
+ * `address:port pid...` line; it reads the cmdline of only the processes whose comm could
+ * be a console's, a conductor's or a session shell's, and of console descendants, so what
+ * it costs the host and the client no longer grows with unrelated processes' argv. The
+ * client still decides what is a console.
  *
  * Host text never frames a record either: /proc/PID/stat and /proc/PID/cmdline go
  * through `sed -z -s -n` with `F` and `l 0`, which prints each file's name on a line of its
@@ -99,7 +103,19 @@ while IFS= read -r d; do
 done <<EOF
 $c
 EOF
-all=$(printf '%s\\n%s\\n' "$dirs" "$cdirs" | sort -u)
+all=''
+while IFS= read -r d; do
+  case $d in '') continue ;; esac
+  case "$all
+" in *"
+$d
+"*) continue ;; esac
+  all="$all
+$d"
+done <<EOF
+$dirs
+$cdirs
+EOF
 set --
 while IFS= read -r d; do
   [ -n "$d" ] && [ -d "$d" ] || continue
@@ -118,19 +134,23 @@ sec files
 st=''
 [ $# -gt 0 ] && st=$(stat -c '%d %i %f %a %u %U %Y %s %n' -- "$@" 2>/dev/null)
 [ -n "$st" ] && printf '%s\\n' "$st"
-set --
-while read -r _ _ raw _ _ _ _ size f; do
-  case $f in *.pid) ;; *) continue ;; esac
-  case $raw in 8???) ;; *) continue ;; esac
-  [ "$size" -le 64 ] || { set -- "$@" "-" "$f"; continue; }
-  if [ -r "$f" ]; then set -- "$@" "" "$f"; else warn "cannot read $f"; fi
-done <<EOF
-$st
-EOF
+# Fields by the shell's own splitting, not \`read\`: dash reads a here-document a byte a call.
+set -f; N='
+'; pl=''
+IFS=$N
+for l in $st; do
+  IFS=' '; set -- $l; IFS=$N
+  [ $# = 9 ] || continue
+  case $9 in *.pid) ;; *) continue ;; esac
+  case $3 in 8???) ;; *) continue ;; esac
+  if ! [ "$8" -le 64 ] 2>/dev/null; then pl="$pl$N- $9"
+  elif [ -r "$9" ]; then pl="$pl$N+ $9"
+  else warn "cannot read $9"; fi
+done
 sec pid-contents
-while [ $# -gt 1 ]; do
-  p=$1 f=$2; shift 2
-  [ -z "$p" ] && { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null
+for l in $pl; do
+  f=\${l#? }; p=-
+  case $l in '+ '*) p=''; { IFS=' ' read -r p _ || :; } < "$f" 2>/dev/null ;; esac
   case $p in ''|*[!0-9]*) p=- ;; esac
   printf '%s %s\\n' "$p" "$f"
 done
@@ -166,7 +186,7 @@ if [ -d "$1" ]; then
   for d in "$@"; do
     for f in "$d"/ironic-console-*.container; do { [ -e "$f" ] || [ -L "$f" ]; } && stat -c '%d %i %f %u %U %Y %n' -- "$f" 2>/dev/null; done
   done
-  if [ "$(id -u)" != 0 ]; then warn "not root: the systemd console provider's user units and containers are not listed"
+  if [ "$U" != 0 ]; then warn "not root: the systemd console provider's user units and containers are not listed"
   else
     for d in "$@"; do
       id=\${d#${QUADLET_USERS_DIR}/}; id=\${id%%/*}
@@ -194,7 +214,7 @@ fi`;
  * nothing to list, and nothing is created for it), in the user's runtime directory when
  * there is one (podman fails on another user's). Users listed above are not listed again.
  */
-const ROOTLESS_PODMAN_SCRIPT = `if [ -n "$uids" ] && command -v podman >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+const ROOTLESS_PODMAN_SCRIPT = `if [ -n "$uids" ] && command -v podman >/dev/null 2>&1 && [ "$U" = 0 ]; then
   pu=''
   for id in $uids; do
     case " 0 $qu " in *" $id "*|*" $id:"*) continue ;; esac
@@ -230,43 +250,30 @@ printf '%s probe 3@@\\n' "$M"
 sec meta
 v=''; { IFS= read -r v || :; } 2>/dev/null </proc/sys/kernel/random/boot_id
 printf 'boot_id=%s\\n' "$v"
-printf 'clk_tck=%s\\n' "$(getconf CLK_TCK 2>/dev/null)"
-printf 'now=%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-v=''; while read -r k _ e _; do [ "$k" = Uid: ] && { v=$e; break; }; done 2>/dev/null </proc/self/status
-printf 'uid=%s\\n' "$v"
+U=''; while read -r k _ e _; do [ "$k" = Uid: ] && { U=$e; break; }; done 2>/dev/null </proc/self/status
+printf 'uid=%s\\n' "$U"
 exec 4>&1
+# mawk where there is one (Debian's default awk): the select pass costs gawk about twice as much.
+A=awk; command -v mawk >/dev/null 2>&1 && A=mawk
 L=0
-${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ sed -z -s -n ${shellQuote(PROC_SED)} /proc/[0-9]*/stat /proc/[0-9]*/cmdline 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | awk -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ sed -z -s -n ${shellQuote(STAT_SED)} /proc/[0-9]*/stat 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 exec 4>&-
 ${sockets}
 sec netns
-set -- /proc/$$/ns/net
-uids='' dirs='' me=''
-while IFS= read -r l; do
+printf 'self self\\n'
+uids='' dirs=''
+set -f; N='
+'; IFS=$N
+for l in $sel; do
   v=\${l#? }
   case $l in
-    'p '*) case $v in ''|*[!0-9]*) ;; "$$") me=1 ;; *) set -- "$@" /proc/$v/ns/net ;; esac ;;
+    'p '*) case $v in ''|*[!0-9]*) ;; *) [ /proc/$v/ns/net -ef /proc/$$/ns/net ] || printf '%s other\\n' "$v" ;; esac ;;
     'u '*) case $v in ''|*[!0-9]*) ;; *) case " $uids " in *" $v "*) ;; *) uids="$uids $v" ;; esac ;; esac ;;
     'd /'*) case $v in *[!A-Za-z0-9/._-]*) ;; *) dirs="$dirs
 $v" ;; esac ;;
   esac
-done <<EOF
-$sel
-EOF
-v=''
-while IFS= read -r l; do
-  case $l in *' /proc/'*) ;; *) continue ;; esac
-  l=\${l##* /proc/}
-  case $l in [0-9]*'/ns/net -> '*) ;; *) continue ;; esac
-  p=\${l%%/*}
-  case $p in *[!0-9]*) continue ;; esac
-  l=\${l#*/ns/net -> }
-  if [ "$p" = "$$" ]; then v=$l; [ -n "$me" ] && printf '%s %s\\n' "$p" "$l"
-  else printf '%s %s\\n' "$p" "$l"; fi
-done <<EOF
-$(ls -l "$@" 2>/dev/null)
-EOF
-printf 'self %s\\n' "$v"
+done
+unset IFS; set +f
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi

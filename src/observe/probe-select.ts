@@ -1,100 +1,49 @@
 /**
- * What the probe reads of /proc in one `sed -z -s -n` pass over every stat and cmdline file
- * (probe format 3): each file's name line, its first element escaped and ended by `$`, and
- * more elements only where they can matter, so the escaping cost and the bytes that go on
- * through the pipe do not grow with unrelated processes' argv:
- * - argv0 socat, socat1, shellinaboxd, ipmitool or ironic-conductor, or a conductor titled
- *   by cotyledon (Ironic 32.0+: `ironic-conductor: master process [...]`, `ironic-conductor:
- *   ServiceWrapper worker(0)`): every element (up to 64);
- * - argv0 python*: the second element too, and all when that is ironic-conductor;
- * - argv0 sh, bash or dash: the elements naming ipmitool or socat (whole argv is read again
- *   later for the few that have one).
- * A stat file is one element. The hold space carries the class of the current file's argv0.
+ * What the probe reads of /proc in one `sed -z -s -n` pass: every /proc/PID/stat, each as
+ * its name line and the line escaped and ended by `$` (a stat file is one element; comm may
+ * hold any byte). No cmdline is read here: the select awk reads the few it needs itself
+ * (issue 12: reading every process's cmdline cost the host as much as `ps`).
  */
-export const PROC_SED = `1{
+export const STAT_SED = `1{
 F
 l 0
-/^ironic-conductor: /{
-s/.*/y/
-h
-b
-}
-s|.*/||
-/^\\(socat\\|socat1\\|shellinaboxd\\|ipmitool\\|ironic-conductor\\)$/{
-s/.*/y/
-h
-b
-}
-/^python[0-9.]*$/{
-s/.*/p/
-h
-b
-}
-/^\\(sh\\|bash\\|dash\\)$/{
-s/.*/s/
-h
-b
-}
-s/.*//
-h
-b
-}
-2,64{
-x
-/^p$/{
-x
-l 0
-s|.*/||
-/^ironic-conductor$/{
-s/.*/y/
-h
-b
-}
-s/.*//
-h
-b
-}
-/^y$/{
-x
-l 0
-b
-}
-/^s$/{
-x
-/ipmitool\\|socat/l 0
-b
-}
-x
 }`;
 
 /**
- * The probe's one awk pass over what PROC_SED printed (every stat record, then every
- * cmdline record: a name line, then escaped elements ended by `$`). It sends whole records
- * only for the processes the classifier can use:
+ * The probe's one awk pass over what STAT_SED printed (every stat record: a name line, then
+ * the escaped line). It sends whole records only for the processes the classifier can use,
+ * and reads the command line of only a few (issue 12: by the kernel's command name, comm,
+ * which every process has and which the exec of a program sets):
  *
- * - console-like: argv0's basename is socat, socat1, shellinaboxd or ipmitool; or sh, bash
- *   or dash with an element naming ipmitool or socat (a session child); or the conductor
- *   (`ironic-conductor`, `python* .../ironic-conductor`: conductor-user.ts needs its uid);
- *   or, with no argv left (a zombie), a command name of socat, socat1, shellinaboxd or ipmitool;
- * - every descendant of a console-like process but the conductor, whatever its argv (a
- *   socat's EXEC may run a wrapper; a kill takes the whole tree), found from stat's ppid;
+ * - candidates: comm socat, socat1, shellinaboxd or ipmitool (a console), sh, bash or dash
+ *   (a session child's shell), anything holding `python`, or starting `ironic-conduct`
+ *   (the conductor: a script's comm is its name, cut to 15 bytes; a cotyledon title keeps
+ *   it). Their cmdline is read (up to 64 elements, each escaped as `sed l 0` does and cut to
+ *   CUT bytes), and they are console-like by argv0 as the classifier sees them: basename
+ *   socat, socat1, shellinaboxd or ipmitool; or the conductor (`ironic-conductor`,
+ *   `python* .../ironic-conductor`, `ironic-conductor: ...` as titled by cotyledon for Ironic
+ *   32.0+: conductor-user.ts needs its uid); or sh, bash or dash with an element naming
+ *   ipmitool or socat. A candidate that is none of these is sent in brief. A process whose
+ *   comm is a console's and whose cmdline is empty (a zombie) is kept whole.
+ * - every descendant of a console-like process but the conductor, whatever its comm or argv
+ *   (a socat's EXEC may run a wrapper; a kill takes the whole tree), found from stat's ppid;
+ *   its cmdline is read too;
  * - a process whose stat line does not parse (the client drops it with a warning).
  *
- * It reads sed's NUL-ended records itself (RS NUL; awks that cannot, found by reading
- * their own /proc/self/cmdline in BEGIN, get them through `tr` as lines). The whole argv of
- * shells and descendants is read again at the end from just their cmdline files, by awk
- * itself (escaped as `sed l 0` does, each element cut to CUT bytes) or, when RS cannot be
- * NUL, by one more sed (`cmd | getline`): no program start per process. After the sed
- * stream, a line `M ss` and then `ss -tlnp`'s output (when L=1): printed at the end as the
- * `listen` section, each LISTEN line as `address:port pid...` (ss's address text, then
- * each owner's pid; a line that is not a LISTEN line, the second half of a process name
- * holding a newline, is skipped), or a warning when ss printed nothing. Every other process is
- * one `ps` line: `pid ppid state starttime argv0$`, argv0 still escaped and ended by `$`
- * (no argv0: the line ends after starttime). For the whole records it prints the stat and
- * cmdline records unchanged and their status Uid/NSpid lines (read with getline). On
- * standard error it prints `p PID` per whole record, `u UID` per uid seen and `d DIR` per
- * pid/password directory a console argv names, for the rest of the probe. Lenient by
- * design: the classifier still decides what is a console.
+ * It reads sed's NUL-ended records itself (RS NUL; awks that cannot, found by reading their
+ * own /proc/self/cmdline in BEGIN, get them through `tr` as lines, and read cmdlines with
+ * one more `sed` through `cmd | getline`): no program start per process. After the sed
+ * stream, a line `M ss` and then `ss -tlnp`'s output (when L=1): printed as it is read, as
+ * the `listen` section (before the others: the client reads sections in any order; each
+ * line printed at once, never gathered in one growing string, whose copies cost the host
+ * O(sockets²)), each LISTEN line as `address:port pid...` (ss's address text, then each
+ * owner's pid; a line that is not a LISTEN line, the second half of a process name holding
+ * a newline, is skipped), or a warning when ss printed nothing. Every other process is one
+ * `ps` line: `pid ppid state starttime comm$`, comm escaped as in its stat line. For the
+ * whole records it prints the stat and cmdline records and their status Uid/NSpid lines
+ * (read with getline). On standard error it prints `p PID` per whole record, `u UID` per
+ * uid seen and `d DIR` per pid/password directory a console argv names, for the rest of
+ * the probe. Lenient by design: the classifier still decides what is a console.
  *
  * Escaping is kept: element lines always end in `$` (or are exactly the cut width), name
  * lines never do, and only lines matching `^/proc/N/(stat|cmdline)$` start a record.
@@ -124,7 +73,8 @@ function statline(p, l,   o, n, f, c) {
   c = substr(l, o + 2, RSTART - o - 2)
   n = split(substr(l, RSTART + 2), f, " ")
   if (n < 20 || f[1] !~ /^[A-Za-z]$/ || f[2] !~ /^[0-9]+$/ || f[20] !~ /^[0-9]+$/) { bad[p] = 1; return }
-  st[p] = f[1]; pp[p] = f[2]; t0[p] = f[20]
+  st[p] = f[1]; pp[p] = f[2]; t0[p] = f[20]; cm[p] = c
+  if ((c in D) || (c in SH) || c ~ /python/ || c ~ /^ironic-conduct/) cand[p] = 1
   if (c in D) dz[p] = 1
 }
 function dirs(e,   d) {
@@ -136,15 +86,14 @@ function dirs(e,   d) {
   sub(/\/[^\/]*$/, "", d)
   print "d " d > "/dev/stderr"
 }
-function endcmd(   b) {
-  if (cp == "") return
-  b = base(first)
-  if (first ~ /^ironic-conductor: /) { sel[cp] = 1; full[cp] = buf }
-  else if ((b in D) || b == "ironic-conductor") { sel[cp] = 1; full[cp] = buf; if (b != "ironic-conductor") par[cp] = 1 }
-  else if (b ~ /^python[0-9.]*$/ && k > 1 && base(second) == "ironic-conductor") { sel[cp] = 1; full[cp] = buf }
-  else if ((b in SH) && k > 1) { sel[cp] = 1; par[cp] = 1; again[cp] = 1 }
-  else a0[cp] = first
-  cp = ""
+function classify(p,   n, e, b, i) {
+  n = split(full[p], e, "\n")
+  b = base(e[1])
+  if (e[1] ~ /^ironic-conductor: /) { sel[p] = 1; return }
+  if ((b in D) || b == "ironic-conductor") { sel[p] = 1; if (b != "ironic-conductor") par[p] = 1; return }
+  if (b ~ /^python[0-9.]*$/ && n > 1 && base(e[2]) == "ironic-conductor") { sel[p] = 1; return }
+  if (b in SH) for (i = 2; i <= n; i++) if (e[i] ~ /ipmitool|socat/) { sel[p] = 1; par[p] = 1; return }
+  delete full[p]
 }
 function esc(l,   o, s, c, i) {
   if (length(l) > CUT) l = substr(l, 1, CUT)
@@ -190,32 +139,34 @@ function listen(l,   n, i, w, o, r, c) {
     if (c[1] != "LISTEN") continue
     o = c[4]; r = w[i]
     while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) }
-    held = held o "\n"
+    print o
   }
 }
 function rec(l) {
   if (SS) { listen(l); return }
-  if (l == M " ss") { SS = 1; return }
+  if (l == M " ss") { SS = 1; RS = "\n"; print "\n" M " listen@@"; return }
   if (length(l) > CUT) l = substr(l, 1, CUT)
-  if (l ~ /^\/proc\/[0-9]+\/stat$/) { endcmd(); sp = substr(l, 7, length(l) - 11); return }
-  if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { endcmd(); sp = ""; cp = substr(l, 7, length(l) - 14); k = 0; buf = ""; first = ""; second = ""; return }
-  if (sp != "") { statline(sp, l); sp = ""; return }
-  if (cp == "") return
-  k++
-  if (k == 1) first = l; else if (k == 2) second = l
-  buf = (k == 1 ? l : buf "\n" l)
+  if (l ~ /^\/proc\/[0-9]+\/stat$/) { sp = substr(l, 7, length(l) - 11); return }
+  if (sp != "") { statline(sp, l); sp = "" }
 }
+# ss's lines once RS is a newline: awk's own fields, no split of a copy.
+SS { if ($0 == "") next; lines++; if ($1 != "LISTEN") next; o = $4; r = $0
+  while (match(r, /,pid=[0-9]+,/)) { o = o " " substr(r, RSTART + 5, RLENGTH - 6); r = substr(r, RSTART + RLENGTH) }
+  print o; next }
 { rec($0) }
 END {
-  endcmd()
+  for (p in cand) again[p] = 1
+  reread()
+  for (p in cand) if ((p in full) && full[p] != "") { had[p] = 1; classify(p) }
   for (p in statl) {
-    if ((p in bad) || ((p in dz) && !(p in a0) && !(p in full))) { sel[p] = 1; par[p] = 1 }
+    if ((p in bad) || ((p in dz) && !(p in had))) { sel[p] = 1; par[p] = 1 }
     if (p in st) kids[pp[p]] = kids[pp[p]] " " p
   }
+  for (p in again) delete again[p]
   for (p in par) queue[++qn] = p
   for (i = 1; i <= qn; i++) {
     n = split(kids[queue[i]], c, " ")
-    for (j = 1; j <= n; j++) if (!(c[j] in sel)) { sel[c[j]] = 1; again[c[j]] = 1; queue[++qn] = c[j] }
+    for (j = 1; j <= n; j++) if (!(c[j] in sel)) { sel[c[j]] = 1; queue[++qn] = c[j]; if (!(c[j] in full)) again[c[j]] = 1 }
   }
   reread()
   for (p in full) if (p in sel) { n = split(full[p], e, "\n"); for (i = 1; i <= n; i++) dirs(e[i]) }
@@ -224,8 +175,8 @@ END {
   print "\n" M " cmdline@@"
   for (p in full) if ((p in sel) && (p in statl) && full[p] != "") print "/proc/" p "/cmdline\n" full[p]
   print "\n" M " ps@@"
-  for (p in statl) if (!(p in sel)) {
-    if (p in a0) { l = a0[p]; if (l !~ /\$$/) l = l "$"; print p " " pp[p] " " st[p] " " t0[p] " " l }
+  for (p in statl) if (!(p in sel) && (p in st)) {
+    if (cm[p] != "") print p " " pp[p] " " st[p] " " t0[p] " " cm[p] "$"
     else print p " " pp[p] " " st[p] " " t0[p]
   }
   print "\n" M " status@@"
@@ -239,7 +190,7 @@ END {
     print "p " p > "/dev/stderr"
   }
   if (L == 1) {
-    printf "\n%s listen@@\n%s", M, held
+    if (!SS) print "\n" M " listen@@"
     if (!lines) print "\n" M " warning@@\nss -tlnp failed"
   }
 }

@@ -12,7 +12,8 @@ import {
 } from './parse-processes.js';
 import { containerParser } from './parse-containers.js';
 import { fdParser, listenParser, ssParser } from './parse-sockets.js';
-import { CONTAINER_ENGINES, type ConsoleContainer, type ContainerEngine, type ListenSocket, type ProcessInfo } from './types.js';
+import type { ListenerTable } from './listener-table.js';
+import { CONTAINER_ENGINES, type ConsoleContainer, type ContainerEngine, type ProcessInfo } from './types.js';
 
 /** What one host's probe output became: the parsed records, and the few small sections as text. */
 export interface ProbeRecords {
@@ -26,7 +27,7 @@ export interface ProbeRecords {
   readonly statuses: Parsed<Map<number, StatusEntry>>;
   readonly brief: Parsed<ProcessInfo[]>;
   /** From the `listen` section (format 3) or `ss` (format 2); null when neither came. */
-  readonly listeners: Parsed<ListenSocket[]> | null;
+  readonly listeners: Parsed<ListenerTable> | null;
   readonly fdOwners: ReadonlyMap<string, number[]>;
   /** Ironic's console containers, from podman's and docker's `ps` (one entry per container id). */
   readonly containers: Parsed<ConsoleContainer[]>;

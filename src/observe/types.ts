@@ -1,3 +1,4 @@
+import type { ListenerTable } from './listener-table.js';
 import type { ConductorSettings } from '../inventory/types.js';
 
 /** One process from /proc on the host. `argv` is already redacted. */
@@ -20,9 +21,10 @@ export interface ProcessInfo {
   readonly comm?: string;
   /**
    * True when the probe sent this process in brief (probe format 3: it is neither
-   * console-like nor a child of one): `argv` is `[argv0]` only (or `[]`), `uid` is -1 and
-   * `user` '?' (unknown), `nsPids` is `[pid]` and `comm` is absent. Enough to name the
-   * holder of a port or the process a pid file now points at; never a kill target.
+   * console-like nor a child of one): `argv` is its kernel command name (comm) only (or
+   * `[]`; before issue 12's last step, argv0), `uid` is -1 and `user` '?' (unknown),
+   * `nsPids` is `[pid]` and `comm` is absent. Enough to name the holder of a port or the
+   * process a pid file now points at; never a kill target.
    */
   readonly brief?: true;
 }
@@ -121,14 +123,11 @@ export interface HostObservation {
   readonly conductorName: string;
   /** /proc/sys/kernel/random/boot_id: start ticks are only comparable within one boot. */
   readonly bootId: string;
-  /** Clock ticks per second (getconf CLK_TCK). */
-  readonly clockTicks: number;
-  /** When the probe ran, ISO 8601 from the host's clock. */
-  readonly observedAt: string;
   /** Effective conductor settings (ironic.conf merged with inventory overrides). */
   readonly settings: ConductorSettings & { readonly pidDir: string; readonly tempdir: string };
   readonly processes: readonly ProcessInfo[];
-  readonly listeners: readonly ListenSocket[];
+  /** Listening sockets, compact: look them up by port. */
+  readonly listeners: ListenerTable;
   /** Pid and password files in `fileDirs` only; files elsewhere are ignored (a warning counts them). */
   readonly files: readonly HostFile[];
   /** The directories files were taken from: configuration, defaults and the conductor user's consoles. */

@@ -5,6 +5,7 @@
  * derived from names, never from counters or randomness.
  */
 import { createHash } from 'node:crypto';
+import { ListenerTable } from '../../src/observe/listener-table.js';
 import { compareFleet } from '../../src/compare/compare-fleet.js';
 import type { Finding, FleetReport } from '../../src/compare/types.js';
 import type { ConductorInfo, DesiredNode, DesiredState } from '../../src/desire/types.js';
@@ -241,7 +242,9 @@ export function buildUnmanaged(overrides: Partial<UnmanagedProcess> = {}): Unman
 }
 
 /** Overrides of an observation; `extra*` are added to what is derived from the consoles. */
-export type ObservationOverrides = Partial<HostObservation> & {
+export type ObservationOverrides = Partial<Omit<HostObservation, 'listeners'>> & {
+  /** The host's listening sockets (a ListenerTable in the observation). */
+  readonly listeners?: readonly ListenSocket[];
   readonly extraProcesses?: readonly ProcessInfo[];
   readonly extraListeners?: readonly ListenSocket[];
   readonly extraFiles?: readonly HostFile[];
@@ -285,8 +288,6 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     bootId: 'c0ffee00-0000-4000-8000-000000000001',
     conductorUser: { name: 'ironic', uid: 997, source: 'ironic-conductor process', notes: [] },
     filesSeenIn: 'host',
-    clockTicks: 100,
-    observedAt: '2025-01-01T00:00:00.000Z',
     privileged: true,
     warnings: [],
     containers: [],
@@ -301,7 +302,7 @@ export function buildObservation(overrides: ObservationOverrides = {}): HostObse
     orphans,
     unmanaged,
     processes: [...(rest.processes ?? derivedProcesses), ...extraProcesses],
-    listeners: [...(rest.listeners ?? derivedListeners), ...extraListeners],
+    listeners: ListenerTable.of([...(rest.listeners ?? derivedListeners), ...extraListeners]),
     files,
     fileDirs,
   };

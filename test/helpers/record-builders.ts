@@ -3,6 +3,7 @@
  * scan of two conductors where conductor-b kept a socat for a node that moved to conductor-a.
  */
 import type { ActionOutcome } from '../../src/apply/types.js';
+import { ListenerTable } from '../../src/observe/listener-table.js';
 import type { Finding } from '../../src/compare/types.js';
 import type { HostObservation, HostScan } from '../../src/observe/types.js';
 import type { KillAction, RestartAction } from '../../src/plan/types.js';
@@ -28,11 +29,9 @@ export function observation(overrides: Partial<HostObservation> = {}): HostObser
     host: 'conductor-a',
     conductorName: 'conductor-a.example.net',
     bootId: '0d9e6b1e-3c52-4f0a-a8f7-2b9b9f1f6a11',
-    clockTicks: 100,
-    observedAt: '2026-11-25T09:00:01Z',
     settings: { pidDir: '/tmp', tempdir: '/tmp' },
     processes: [],
-    listeners: [],
+    listeners: ListenerTable.of([]),
     files: [],
     fileDirs: [{ dir: '/tmp', source: 'default' }],
     conductorUser: { name: 'root', uid: 0, source: 'default', notes: [] },

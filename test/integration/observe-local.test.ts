@@ -119,7 +119,7 @@ describe('observeHost through a local shell', () => {
   it('does not take the unrelated socat for a console', () => {
     const pids = [...observation.consoles, ...observation.orphans, ...observation.unmanaged].map((x) => x.pid);
     expect(pids).not.toContain(unrelated.pid);
-    expect(observation.listeners.find((l) => l.port === BASE + 4)?.pids).toEqual([unrelated.pid]);
+    expect(observation.listeners.onPort(BASE + 4)[0]?.pids).toEqual([unrelated.pid]);
   });
 
   it('reads only the wanted keys of ironic.conf and never its secrets', () => {

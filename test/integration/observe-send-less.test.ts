@@ -5,7 +5,7 @@
  * Runs the real probe through a local shell, as root, beside real socat consoles.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostSpec } from '../../src/inventory/types.js';
@@ -53,8 +53,12 @@ beforeAll(async () => {
   clients.push(await connectClient(wrapperPort));
   bloat = spawn('sh', ['-c', 'sleep 60; :', 'bloat-argv0', ...Array.from({ length: 20 }, () => LONG)], { stdio: 'ignore' });
   // Ironic 32.0+ conductors, titled by cotyledon, running as Debian's ironic user (ironic-common).
-  master = spawn('runuser', ['-u', 'ironic', '--', 'bash', '-c', `exec -a "${MASTER_TITLE}" sleep 62`], { stdio: 'ignore' });
-  worker = spawn('runuser', ['-u', 'ironic', '--', 'bash', '-c', `exec -a "${WORKER_TITLE}" sleep 63`], { stdio: 'ignore' });
+  // Run from a program named ironic-conductor, as the real ones are: their comm is then
+  // `ironic-conducto`, as in the sid 39.0.0 capture, and the probe reads their cmdline.
+  copyFileSync('/bin/sleep', `${dir}/ironic-conductor`);
+  chmodSync(`${dir}/ironic-conductor`, 0o755);
+  master = spawn('runuser', ['-u', 'ironic', '--', 'bash', '-c', `exec -a "${MASTER_TITLE}" ${dir}/ironic-conductor 62`], { stdio: 'ignore' });
+  worker = spawn('runuser', ['-u', 'ironic', '--', 'bash', '-c', `exec -a "${WORKER_TITLE}" ${dir}/ironic-conductor 63`], { stdio: 'ignore' });
   server = createServer();
   serverPort = await freePort();
   await new Promise<void>((resolve) => server.listen(serverPort, '127.0.0.1', resolve));
@@ -83,7 +87,7 @@ describe('the probe sends whole records only for console-like processes', () => 
     expect(conductorUserOf(titled, []).name).toBe('ironic');
   });
 
-  it('sends an unrelated process as pid, start time and argv0 only', () => {
+  it('sends an unrelated process as pid, start time and name (comm) only', () => {
     expect(raw).not.toContain(LONG);
     const info = observation.processes.find((p) => p.pid === bloat.pid);
     expect(info).toMatchObject({ pid: bloat.pid, ppid: process.pid, argv: ['sh'], brief: true });
@@ -110,8 +114,8 @@ describe('the probe sends whole records only for console-like processes', () => 
 
   it('sends listening sockets as address, port and pids, not ss text', () => {
     expect(raw).not.toContain('users:((');
-    expect(observation.listeners.find((l) => l.port === serverPort)).toEqual({ family: 'ipv4', address: '127.0.0.1', port: serverPort, pids: [process.pid] });
-    expect(observation.listeners.find((l) => l.port === consoleDaemon.port)?.pids).toEqual([consoleDaemon.pid]);
+    expect(observation.listeners.onPort(serverPort)[0]).toEqual({ family: 'ipv4', address: '127.0.0.1', port: serverPort, pids: [process.pid] });
+    expect(observation.listeners.onPort(consoleDaemon.port)[0]?.pids).toEqual([consoleDaemon.pid]);
   });
 
   it('marks the new format in the header', () => {

@@ -6,6 +6,7 @@
  * absence.
  */
 import { describe, expect, it } from 'vitest';
+import { ListenerTable } from '../../src/observe/listener-table.js';
 import { compareFleet } from '../../src/compare/compare-fleet.js';
 import { classifyConsoles } from '../../src/observe/classify-consoles.js';
 import type { HostFile, ListenSocket, ProcessInfo } from '../../src/observe/types.js';
@@ -34,14 +35,15 @@ function hostOf(release: Release, c: ReleaseConsole) {
   const daemon = c.type === 'socat' ? [proc(100, parent, c.argv), proc(101, 100, c.argv)] : [proc(100, parent, c.argv), proc(101, 100, c.argv), proc(102, 101, c.argv)];
   const session = c.sessionIpmitool === null ? [] : [proc(110, (daemon[daemon.length - 1] as ProcessInfo).pid, c.sessionIpmitool)];
   const processes = [...conductor, ...daemon, ...session];
-  const listeners: ListenSocket[] = [{ family: 'ipv4', address: '0.0.0.0', port: c.port, pids: [100] }];
+  const sockets: ListenSocket[] = [{ family: 'ipv4', address: '0.0.0.0', port: c.port, pids: [100] }];
+  const listeners = ListenerTable.of(sockets);
   const files = [file(c.pidFile, 'pid', 100), ...(c.pwFile === null ? [] : [file(c.pwFile, 'pw', null)])];
   const classified = classifyConsoles({ processes, listeners, files, privileged: true });
   return buildObservation({
     host: 'conductor-a',
     settings: { tempdir: '/var/lib/ironic/tmp', pidDir: '/var/lib/ironic/tmp', portRange: release.portRange.startsWith('ListOpt') ? '9000:9100,10000:10100' : '10000:10100' },
     processes,
-    listeners,
+    listeners: sockets,
     files,
     ...classified,
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ListenerTable } from '../../src/observe/listener-table.js';
 import { classifyConsoles, type ClassifyInput } from '../../src/observe/classify-consoles.js';
 import type { HostFile, ListenSocket, ProcessInfo } from '../../src/observe/types.js';
 
@@ -18,8 +19,9 @@ function pidFile(pid: number | null, overrides: Partial<HostFile> = {}): HostFil
 function socket(port: number, pids: number[]): ListenSocket {
   return { family: 'ipv4', address: '192.0.2.10', port, pids };
 }
-function input(overrides: Partial<ClassifyInput>): ClassifyInput {
-  return { processes: [], listeners: [], files: [], privileged: true, ...overrides };
+function input(overrides: Partial<Omit<ClassifyInput, 'listeners'>> & { listeners?: readonly ListenSocket[] }): ClassifyInput {
+  const { listeners = [], ...rest } = overrides;
+  return { processes: [], files: [], privileged: true, ...rest, listeners: ListenerTable.of(listeners) };
 }
 
 describe('classifyConsoles', () => {

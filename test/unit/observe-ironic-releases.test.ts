@@ -5,6 +5,7 @@
  * the kill's identity anchor must hold for each.
  */
 import { describe, expect, it } from 'vitest';
+import { ListenerTable } from '../../src/observe/listener-table.js';
 import { consoleIdentity } from '../../src/apply/kill-command.js';
 import { classifyConsoles } from '../../src/observe/classify-consoles.js';
 import { recogniseArgv } from '../../src/observe/console-argv.js';
@@ -84,7 +85,7 @@ describe.each(cases)('$release, $name ($form)', (c) => {
     const ipmitool = c.sessionIpmitool === null ? [] : [proc(110, last.pid, c.sessionIpmitool)];
     const result = classifyConsoles({
       processes: [proc(50, 1, ['/usr/bin/python3', '/usr/bin/ironic-conductor']), listener, ...session, ...ipmitool],
-      listeners: [{ family: 'ipv4', address: '0.0.0.0', port: c.port, pids: [100] }],
+      listeners: ListenerTable.of([{ family: 'ipv4', address: '0.0.0.0', port: c.port, pids: [100] }]),
       files: [pidFile(c.pidFile, 100)],
       privileged: true,
     });

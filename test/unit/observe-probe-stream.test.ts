@@ -86,7 +86,7 @@ describe('ProbeReader: parsing as the output arrives', () => {
       [78, ['==> /proc/9/cmdline <=='], -1, true],
     ]);
     expect(observation.processes.find((p) => p.pid === 77)).toMatchObject({ ppid: 1, state: 'S', startTicks: 900, user: '?', nsPids: [77] });
-    expect(observation.listeners).toEqual([
+    expect(observation.listeners.all()).toEqual([
       { family: 'ipv4', address: '127.0.0.1', port: 23000, pids: [40] },
       { family: 'ipv4', address: '0.0.0.0', port: 22, pids: [77] },
       { family: 'ipv6', address: '::', port: 5000, pids: [] },
