@@ -48,14 +48,14 @@ export function listenParser(): LineParser<ListenerTable> {
     const colon = line.lastIndexOf(':', end - 1);
     const port = colon < 0 ? -1 : decimal(line, colon + 1, end);
     const plain = colon > 0 && line.charCodeAt(0) !== 91 /* [ */ && line.lastIndexOf('%', colon) < 0 && line.charCodeAt(0) !== 42; /* * */
-    const parsed = plain && port >= 0 && port <= 65535 ? null : splitHostPort(line.slice(0, end));
     if (plain && port >= 0 && port <= 65535) {
       const address = line.slice(0, colon);
       table.open(address.includes(':') ? 'ipv6' : 'ipv4', address, port);
-    } else if (parsed !== null) {
-      table.open(parsed.family, parsed.address, parsed.port);
     } else {
-      return null;
+      // `[::1]:22`, `*:22`, `0.0.0.0%lo:53`, or not a socket: the general reader decides.
+      const parsed = splitHostPort(line.slice(0, end));
+      if (parsed === null) return null;
+      table.open(parsed.family, parsed.address, parsed.port);
     }
     for (let i = space + 1, value = 0; space >= 0 && i <= line.length; i++) {
       const code = i === line.length ? 32 : line.charCodeAt(i);
