@@ -1,7 +1,7 @@
 /**
- * Reading what `sed -z -s -n -e 1F -e 'l 0' /proc/[0-9]*\/FILE` printed (after NULs became
- * newlines): per file, its name on a line of its own, then each NUL-ended element escaped
- * by sed's `l` and ended by `$`. An element line always ends in `$` and a name line never
+ * Reading the probe's stat and cmdline records (format 2: `sed -z -s -n -e 1F -e 'l 0'`;
+ * format 3: the select awk, escaping as sed's `l` does): per file, its name on a line of its
+ * own, then each NUL-ended element escaped and ended by `$`. An element line always ends in `$` and a name line never
  * does, so no element, whatever it holds, can start a record.
  */
 

@@ -7,6 +7,7 @@ import { conductorUserOf } from './conductor-user.js';
 import { configuredFileDirs, filesInDirs, withConsoleFileDirs } from './file-dirs.js';
 import { parseFilesSection, parsePidContents } from './parse-files.js';
 import { confWarnings, effectiveSettings, parseIronicConf } from './parse-ironic-conf.js';
+import { describeHostText } from './escaped-records.js';
 import { joinProcesses, parsePasswdSection, type Parsed } from './parse-processes.js';
 import { joinProcSockets, parseNetNsSection, parseProcNetTcp } from './parse-sockets.js';
 import { sectionLines } from './probe-sections.js';
@@ -44,8 +45,12 @@ export function parseProbeOutput(text: string, host: HostSpec): HostObservation 
  * end marker or meta section fails the host; an unreadable record is dropped with a warning.
  */
 export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservation {
+  // A section missing because a step of the probe failed: the host's own words say which.
+  const failed = probe.warnings.find((line) => line.startsWith('the select pass '));
   const section = (name: string): string => {
-    if (!probe.seen.has(name)) throw new InternalError(`${host.name}: probe output has no ${name} section`);
+    if (!probe.seen.has(name)) {
+      throw new InternalError(`${host.name}: probe output has no ${name} section${failed === undefined ? '' : ` (${describeHostText(failed)})`}`);
+    }
     return probe.sections.get(name) ?? '';
   };
   const drops = new DropWarnings(host.name);
@@ -53,8 +58,8 @@ export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservat
   for (const name of ['stat', 'cmdline', 'status']) section(name);
   const stats = drops.take('stat', probe.stats);
   const brief = drops.take('ps', probe.brief);
-  // The probe itself always runs: no process at all means /proc was not read (no GNU sed -z).
-  if (stats.size === 0 && brief.length === 0) throw new InternalError(`${host.name}: the probe read no process from /proc (it needs GNU sed with -z)`);
+  // The probe itself always runs: no process at all means /proc was not read (no grep -z).
+  if (stats.size === 0 && brief.length === 0) throw new InternalError(`${host.name}: the probe read no process from /proc (it needs a grep with -z)`);
   const processes = joinProcesses(
     stats,
     drops.take('cmdline', probe.argvs),

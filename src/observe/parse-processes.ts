@@ -94,8 +94,8 @@ function statEntry(pid: number, text: string): StatEntry | null {
 }
 
 /**
- * `sed -z ... /proc/[0-9]*\/cmdline`: per process its name line, then each argv element
- * escaped. A process with an empty cmdline (kernel thread, zombie) has no record here;
+ * The cmdline records (format 2: `sed -z ... /proc/[0-9]*\/cmdline`; format 3: the select
+ * awk's): per process its name line, then each argv element escaped. A process with an empty cmdline (kernel thread, zombie) has no record here;
  * joinProcesses gives it argv []. Argv comes back redacted: nothing unredacted is kept.
  */
 export function parseCmdlineSection(body: string): Parsed<Map<number, string[]>> {

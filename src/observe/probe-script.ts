@@ -3,7 +3,7 @@ import { shellQuote } from '../transport/host-command.js';
 import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
-import { SELECT_AWK, STAT_SED } from './probe-select.js';
+import { PROC_READ, SELECT_AWK } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
@@ -26,10 +26,11 @@ import { SELECT_AWK, STAT_SED } from './probe-select.js';
  * it costs the host and the client no longer grows with unrelated processes' argv. The
  * client still decides what is a console.
  *
- * Host text never frames a record either: /proc/PID/stat and /proc/PID/cmdline go
- * through `sed -z -s -n` with `F` and `l 0`, which prints each file's name on a line of its
- * own, then each NUL-ended element escaped (`\n`, `\\`, octal) and ended by `$`: no
- * element can look like a file-name line. File names outside `[A-Za-z0-9._-]` are skipped
+ * Host text never frames a record either: /proc/PID/stat, cmdline and status are read by
+ * grep (`-z -H`: each NUL-ended element after its file's name; grep reads on past a file of a
+ * process that ended, where sed and mawk stop), and the select awk prints each file's name
+ * on a line of its own, then each element escaped as `sed l` does (`\n`, `\\`, octal) and
+ * ended by `$`: no element can look like a file-name line. File names outside `[A-Za-z0-9._-]` are skipped
  * with a warning, and a pid file's content is printed only when it is a number.
  *
  * ironic.conf never leaves the host whole: only section headers and the few keys the
@@ -242,6 +243,8 @@ export function buildProbeScript(host: HostSpec, options: ProbeScriptOptions): s
   // any, so nothing it runs can swallow the rest of stdin.
   return `{
 LC_ALL=C; export LC_ALL
+# An old grep (before 3.6) takes options from GREP_OPTIONS: --color=always would break every record.
+unset GREP_OPTIONS
 PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"; export PATH
 M='@@cd ${options.nonce}'
 sec() { printf '\\n%s %s@@\\n' "$M" "$1"; }
@@ -256,12 +259,13 @@ exec 4>&1
 # mawk where there is one (Debian's default awk): the select pass costs gawk about twice as much.
 A=awk; command -v mawk >/dev/null 2>&1 && A=mawk
 L=0
-${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ sed -z -s -n ${shellQuote(STAT_SED)} /proc/[0-9]*/stat 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ ${PROC_READ} /proc/[0-9]*/stat 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+r=$?
 exec 4>&-
 ${sockets}
 sec netns
 printf 'self self\\n'
-uids='' dirs=''
+uids='' dirs='' x=''
 set -f; N='
 '; IFS=$N
 for l in $sel; do
@@ -271,9 +275,13 @@ for l in $sel; do
     'u '*) case $v in ''|*[!0-9]*) ;; *) case " $uids " in *" $v "*) ;; *) uids="$uids $v" ;; esac ;; esac ;;
     'd /'*) case $v in *[!A-Za-z0-9/._-]*) ;; *) dirs="$dirs
 $v" ;; esac ;;
+    *) [ -n "$x" ] || x=$l ;;
   esac
 done
 unset IFS; set +f
+# The select pass's own error, when it failed (the client then names the host's words).
+case $x in *@@*) x='(its message held a section marker)' ;; esac
+[ $r = 0 ] || warn "the select pass ($A) failed (exit status $r)\${x:+: $x}"
 sec passwd
 if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
 else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi

@@ -1,19 +1,20 @@
 /**
- * What the probe reads of /proc in one `sed -z -s -n` pass: every /proc/PID/stat, each as
- * its name line and the line escaped and ended by `$` (a stat file is one element; comm may
- * hold any byte). No cmdline is read here: the select awk reads the few it needs itself
- * (issue 12: reading every process's cmdline cost the host as much as `ps`).
+ * What the probe reads of /proc in one pass: every /proc/PID/stat, as one NUL-ended record
+ * `/proc/PID/stat:CONTENT` (a stat file holds no NUL; comm may hold any other byte, a
+ * newline too). No cmdline is read here: the select awk reads the few it needs (issue 12:
+ * reading every process's cmdline cost the host as much as `ps`).
+ *
+ * grep, not `sed -z -s`: a process can end between the open of one of its /proc files and
+ * the read (the read then fails, ESRCH), and GNU sed stops at the first file it cannot
+ * read, silently dropping every process after it; grep reads on (CI, 2026-12-03).
  */
-export const STAT_SED = `1{
-F
-l 0
-}`;
+export const PROC_READ = `grep -a -z -H -s ''`;
 
 /**
- * The probe's one awk pass over what STAT_SED printed (every stat record: a name line, then
- * the escaped line). It sends whole records only for the processes the classifier can use,
- * and reads the command line of only a few (issue 12: by the kernel's command name, comm,
- * which every process has and which the exec of a program sets):
+ * The probe's one awk pass over what PROC_READ printed (every stat record), then `ss`. It
+ * sends whole records only for the processes the classifier can use, and reads the command
+ * line of only a few (issue 12: by the kernel's command name, comm, which every process has
+ * and which the exec of a program sets):
  *
  * - candidates: comm socat, socat1, shellinaboxd or ipmitool (a console), sh, bash or dash
  *   (a session child's shell), anything holding `python`, or starting `ironic-conduct`
@@ -30,23 +31,34 @@ l 0
  *   its cmdline is read too;
  * - a process whose stat line does not parse (the client drops it with a warning).
  *
- * It reads sed's NUL-ended records itself (RS NUL; awks that cannot, found by reading their
- * own /proc/self/cmdline in BEGIN, get them through `tr` as lines, and read cmdlines with
- * one more `sed` through `cmd | getline`): no program start per process. After the sed
- * stream, a line `M ss` and then `ss -tlnp`'s output (when L=1): printed as it is read, as
- * the `listen` section (before the others: the client reads sections in any order; each
- * line printed at once, never gathered in one growing string, whose copies cost the host
- * O(sockets²)), each LISTEN line as `address:port pid...` (ss's address text, then each
- * owner's pid; a line that is not a LISTEN line, the second half of a process name holding
- * a newline, is skipped), or a warning when ss printed nothing. Every other process is one
- * `ps` line: `pid ppid state starttime comm$`, comm escaped as in its stat line. For the
- * whole records it prints the stat and cmdline records and their status Uid/NSpid lines
- * (read with getline). On standard error it prints `p PID` per whole record, `u UID` per
- * uid seen and `d DIR` per pid/password directory a console argv names, for the rest of
- * the probe. Lenient by design: the classifier still decides what is a console.
+ * Every /proc file it needs after stat is read by grep through `cmd | getline`, never by
+ * `getline < file`: mawk exits at its first read error, and a process that ends between the
+ * open and the read of one of its files gives one (ESRCH); a file that cannot be read
+ * belongs to a process that ended and is left out (the client drops a whole record that has
+ * no status lines). One grep reads the candidates' cmdlines and, but for python ones (a host
+ * may run hundreds; one is kept only as the conductor), their status files; a second runs
+ * only for what is still missing: descendants that are not candidates, a python conductor's
+ * status. Each grep costs the host a program start (~5 ms), reading a status file ~15 µs.
  *
- * Escaping is kept: element lines always end in `$` (or are exactly the cut width), name
- * lines never do, and only lines matching `^/proc/N/(stat|cmdline)$` start a record.
+ * It reads NUL-ended records itself (RS NUL). An awk that cannot (busybox; found by reading
+ * its own /proc/self/cmdline in BEGIN) gets them through `tr` as lines, each newline inside
+ * a record carried as \001 and turned back (a \001 in a name so reads as a newline; no
+ * framing depends on it). After the stat stream, a line `M ss` and then `ss -tlnp`'s output
+ * (when L=1): printed as it is read, as the `listen` section (before the others: the
+ * client reads sections in any order; each line printed at once, never gathered in one
+ * growing string, whose copies cost the host O(sockets²)), each LISTEN line as
+ * `address:port pid...` (ss's address text, then each owner's pid; a line that is not a
+ * LISTEN line, the second half of a process name holding a newline, is skipped), or a
+ * warning when ss printed nothing. Every other process is one `ps` line:
+ * `pid ppid state starttime comm$`, comm escaped. For the whole records it prints the
+ * stat (escaped) and cmdline records and their status Uid/NSpid lines. On standard error
+ * it prints `p PID` per whole record, `u UID` per uid seen and `d DIR` per pid/password
+ * directory a console argv names, for the rest of the probe. Lenient by design: the
+ * classifier still decides what is a console.
+ *
+ * What it prints is framed as the client reads it: a name line `/proc/N/(stat|cmdline)`,
+ * then element lines, escaped, that always end in `$` (or are exactly the cut width): host
+ * bytes never start a line of their own.
  */
 export const SELECT_AWK = String.raw`
 BEGIN {
@@ -55,14 +67,15 @@ BEGIN {
   for (i = 1; i < 256; i++) E[sprintf("%c", i)] = sprintf("\\%03o", i)
   E["\\"] = "\\\\"; E[sprintf("%c", 7)] = "\\a"; E[sprintf("%c", 8)] = "\\b"; E[sprintf("%c", 12)] = "\\f"
   E["\n"] = "\\n"; E[sprintf("%c", 13)] = "\\r"; E["\t"] = "\\t"; E[sprintf("%c", 11)] = "\\v"
-  Z = sprintf("%c", 0); RS = Z; self = "/proc/self/cmdline"
+  Z = sprintf("%c", 0); O = sprintf("%c", 1); RS = Z; self = "/proc/self/cmdline"
+  TR = "tr \"\\000\\n\" \"\\n\\001\""
   if ((getline NUL < self) > 0 && (getline NUL < self) > 0 && NUL == "-v") NUL = 1; else NUL = 0
   close(self)
   if (NUL) RS = Z
   else {
-    RS = "\n"; self = "tr \"\\000\" \"\\n\""
-    while ((self | getline l) > 0) rec(l)
-    close(self)
+    RS = "\n"
+    while ((TR | getline l) > 0) rec(l)
+    close(TR)
   }
 }
 function base(e,   b) { b = e; sub(/\$$/, "", b); sub(/.*\//, "", b); return b }
@@ -106,29 +119,34 @@ function esc(l,   o, s, c, i) {
   o = o "$"
   return length(o) > CUT ? substr(o, 1, CUT) : o
 }
-function reread(   f, l, p, n, v) {
-  if (!NUL) { sedreread(); return }
-  RS = Z
-  for (p in again) {
-    f = "/proc/" p "/cmdline"; n = 0; v = ""
-    while (n < 64 && (getline l < f) > 0) v = (n++ ? v "\n" : "") esc(l)
-    close(f)
-    if (n) full[p] = v
-  }
-  RS = "\n"
-}
-function sedreread(   cmd, l, p, n) {
-  cmd = "sed -z -s -n -e 1F -e \"1,64l 0\""
-  for (p in again) { cmd = cmd " /proc/" p "/cmdline"; n++ }
-  if (!n) return
-  cmd = cmd " 2>/dev/null | tr \"\\000\" \"\\n\""
-  p = ""
+# One grep (it reads on past a file that cannot be read) for the cmdlines of the processes in
+# again, up to 64 elements each, escaped, into full, and the status files listed in sf,
+# whose Uid and NSpid lines go into uidl and nspl (the last of each: status's first line,
+# Name, is host text, and in tr mode a \001 in it reads as a newline).
+function reread(sf,   cmd, l, k, f, p, n, s, i) {
+  cmd = ""
+  for (p in again) cmd = cmd " /proc/" p "/cmdline"
+  if (cmd sf == "") return
+  cmd = "grep -a -z -H -s \"\"" cmd sf " 2>/dev/null" (NUL ? "" : " | " TR)
+  RS = NUL ? Z : "\n"
+  split("", cnt)
   while ((cmd | getline l) > 0) {
-    if (length(l) > CUT) l = substr(l, 1, CUT)
-    if (l ~ /^\/proc\/[0-9]+\/cmdline$/) { p = substr(l, 7, length(l) - 14); full[p] = ""; continue }
-    if (p != "") full[p] = (full[p] == "" ? l : full[p] "\n" l)
+    if (!NUL) gsub(O, "\n", l)
+    k = index(l, ":"); f = substr(l, 1, k - 1)
+    if (f ~ /^\/proc\/[0-9]+\/cmdline$/) {
+      p = substr(f, 7, length(f) - 14)
+      if (cnt[p]++ < 64) full[p] = (cnt[p] > 1 ? full[p] "\n" : "") esc(substr(l, k + 1))
+    } else if (f ~ /^\/proc\/[0-9]+\/status$/) {
+      p = substr(f, 7, length(f) - 13); got[p] = 1
+      n = split(substr(l, k + 1), s, "\n")
+      for (i = 1; i <= n; i++) {
+        if (s[i] ~ /^Uid:/) uidl[p] = s[i]
+        else if (s[i] ~ /^NSpid:/) nspl[p] = s[i]
+      }
+    }
   }
   close(cmd)
+  RS = "\n"
 }
 function listen(l,   n, i, w, o, r, c) {
   n = split(l, w, "\n")
@@ -142,12 +160,15 @@ function listen(l,   n, i, w, o, r, c) {
     print o
   }
 }
-function rec(l) {
+function rec(l,   k, n) {
+  if (!NUL) gsub(O, "\n", l)
   if (SS) { listen(l); return }
   if (l == M " ss") { SS = 1; RS = "\n"; print "\n" M " listen@@"; return }
+  k = index(l, ":"); n = substr(l, 1, k - 1)
+  if (n !~ /^\/proc\/[0-9]+\/stat$/) return
+  l = substr(l, k + 1)
   if (length(l) > CUT) l = substr(l, 1, CUT)
-  if (l ~ /^\/proc\/[0-9]+\/stat$/) { sp = substr(l, 7, length(l) - 11); return }
-  if (sp != "") { statline(sp, l); sp = "" }
+  statline(substr(n, 7, length(n) - 11), l)
 }
 # ss's lines once RS is a newline: awk's own fields, no split of a copy.
 SS { if ($0 == "") next; lines++; if ($1 != "LISTEN") next; o = $4; r = $0
@@ -155,8 +176,10 @@ SS { if ($0 == "") next; lines++; if ($1 != "LISTEN") next; o = $4; r = $0
   print o; next }
 { rec($0) }
 END {
-  for (p in cand) again[p] = 1
-  reread()
+  # Statuses of the candidates a process is likely kept for: a python one is kept only when
+  # it is the conductor, read again then, while a host may run hundreds of them.
+  for (p in cand) { again[p] = 1; if (cm[p] !~ /python/ || cm[p] ~ /^ironic-conduct/) sf = sf " /proc/" p "/status" }
+  reread(sf)
   for (p in cand) if ((p in full) && full[p] != "") { had[p] = 1; classify(p) }
   for (p in statl) {
     if ((p in bad) || ((p in dz) && !(p in had))) { sel[p] = 1; par[p] = 1 }
@@ -168,26 +191,28 @@ END {
     n = split(kids[queue[i]], c, " ")
     for (j = 1; j <= n; j++) if (!(c[j] in sel)) { sel[c[j]] = 1; queue[++qn] = c[j]; if (!(c[j] in full)) again[c[j]] = 1 }
   }
-  reread()
+  sf = ""
+  for (p in sel) if ((p in statl) && !(p in got)) sf = sf " /proc/" p "/status"
+  reread(sf)
   for (p in full) if (p in sel) { n = split(full[p], e, "\n"); for (i = 1; i <= n; i++) dirs(e[i]) }
   print "\n" M " stat@@"
-  for (p in statl) if (p in sel) print "/proc/" p "/stat\n" statl[p]
+  for (p in statl) if (p in sel) print "/proc/" p "/stat\n" esc(statl[p])
   print "\n" M " cmdline@@"
   for (p in full) if ((p in sel) && (p in statl) && full[p] != "") print "/proc/" p "/cmdline\n" full[p]
   print "\n" M " ps@@"
   for (p in statl) if (!(p in sel) && (p in st)) {
-    if (cm[p] != "") print p " " pp[p] " " st[p] " " t0[p] " " cm[p] "$"
+    nm = cm[p]
+    if (nm ~ /[^ -~]|\\/) nm = esc(nm); else if (nm != "") nm = nm "$"
+    if (nm != "") print p " " pp[p] " " st[p] " " t0[p] " " nm
     else print p " " pp[p] " " st[p] " " t0[p]
   }
   print "\n" M " status@@"
   for (p in sel) if (p in statl) {
-    f = "/proc/" p "/status"
-    while ((getline l < f) > 0) {
-      if (l ~ /^Uid:/) { print f ":" l; split(l, u, " "); print "u " u[2] > "/dev/stderr" }
-      else if (l ~ /^NSpid:/) { print f ":" l; break }
-    }
-    close(f)
     print "p " p > "/dev/stderr"
+    if (!(p in uidl)) continue
+    print "/proc/" p "/status:" uidl[p]
+    split(uidl[p], u, " "); print "u " u[2] > "/dev/stderr"
+    if (p in nspl) print "/proc/" p "/status:" nspl[p]
   }
   if (L == 1) {
     if (!SS) print "\n" M " listen@@"

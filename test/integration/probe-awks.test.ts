@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CMDLINE_MAX_LINE_BYTES } from '../../src/observe/probe-limits.js';
-import { SELECT_AWK, STAT_SED } from '../../src/observe/probe-select.js';
+import { PROC_READ, SELECT_AWK } from '../../src/observe/probe-select.js';
 import { connectClient, killTrees, makeTempDir, startSocatConsole, type StartedConsole } from '../helpers/console-daemons.js';
 import { freePort } from '../helpers/sshd.js';
 
@@ -45,8 +45,8 @@ beforeAll(async () => {
   client = await connectClient(daemon.port);
   await new Promise((r) => setTimeout(r, 300));
   const script = join(dir, 'capture.sh');
-  writeFileSync(script, `{ sed -z -s -n "$1" /proc/[0-9]*/stat 2>/dev/null; printf '%s ss\\000' "$2"; ss -tlnp; }`);
-  input = spawnSync('sh', [script, STAT_SED, M], { maxBuffer: 64 * 2 ** 20 }).stdout.toString('latin1');
+  writeFileSync(script, `{ ${PROC_READ} /proc/[0-9]*/stat 2>/dev/null; printf '%s ss\\000' "$1"; ss -tlnp; }`);
+  input = spawnSync('sh', [script, M], { maxBuffer: 64 * 2 ** 20 }).stdout.toString('latin1');
 });
 
 afterAll(() => {

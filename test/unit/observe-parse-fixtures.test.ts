@@ -139,7 +139,7 @@ describe('parseProbeOutput overrides and errors', () => {
     {
       what: 'a stat section without one process (sed without -z)',
       text: fixture('root-ss').replace(/@@cd probe0 stat@@\n[^@]*/, '@@cd probe0 stat@@\n\n'),
-      message: /conductor-1.lab: the probe read no process from \/proc \(it needs GNU sed with -z\)/,
+      message: /conductor-1.lab: the probe read no process from \/proc \(it needs a grep with -z\)/,
     },
     {
       what: 'a broken meta section',
