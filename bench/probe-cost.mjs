@@ -6,9 +6,12 @@
  * median CPU (user + sys of the script and every program it ran) and output size of each.
  * A finer lens than run.mjs's sshd CPU per host, which also holds the login (~70 ms).
  *
- *   node bench/probe-cost.mjs [--busy-procs 500] [--busy-sockets 5000] [--runs 15] [--save FILE]
+ *   node bench/probe-cost.mjs [--busy-procs 500] [--busy-sockets 5000] [--runs 15] [--save FILE] [--also FILE ...]
  *
  * --save FILE keeps one output of the tool's probe (for profiling the client's parsing).
+ * --also FILE adds a contender: a probe script of your own (what the probe sends on stdin,
+ * e.g. an older version's, or one with a part taken out), run with `sh -s` the same way:
+ * an A/B of a change to the probe on the same host in the same run. Repeatable.
  *
  * Needs root and dist/ (npm run build).
  */
@@ -30,6 +33,7 @@ const sockets = arg('busy-sockets', 5000);
 const runs = arg('runs', 15);
 const saveIndex = process.argv.indexOf('--save');
 const saveFile = saveIndex > 0 ? process.argv[saveIndex + 1] : undefined;
+const also = process.argv.flatMap((a, i) => (a === '--also' && process.argv[i + 1] !== undefined ? [process.argv[i + 1]] : []));
 const workdir = `/var/tmp/cd-bench-probecost-${process.pid}`;
 mkdirSync(workdir, { recursive: true });
 await removeLeftovers((line) => console.error(line));
@@ -55,6 +59,7 @@ try {
   const contenders = [
     { label: "console-doctor's probe", argv: [...enter, 'sh', '-c', probe.command], stdin: probeFile },
     { label: 'plain probe (ps -eo pid,lstart,args; ss -ltnpH)', argv: [...enter, 'sh', '-c', PLAIN_PROBE.command], stdin: null },
+    ...also.map((file) => ({ label: file, argv: [...enter, 'sh', '-s'], stdin: file })),
   ];
   const results = contenders.map(() => ({ cpu: [], bytes: 0 }));
   const quote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
@@ -78,6 +83,7 @@ try {
   console.log(`one host: ${procs} busy processes, ${sockets} busy sockets, 10 consoles; median of ${runs} runs (CPU: user + sys, 10 ms resolution)`);
   contenders.forEach((c, i) => console.log(`  ${c.label}: ${median(results[i].cpu).toFixed(0)} ms CPU, ${(results[i].bytes / 1024).toFixed(0)} kB out`));
   console.log(`  probe / plain: ${(median(results[0].cpu) / median(results[1].cpu)).toFixed(2)}`);
+  also.forEach((file, j) => console.log(`  ${file} / probe: ${(median(results[j + 2].cpu) / median(results[0].cpu)).toFixed(2)}`));
 } finally {
   await fleet.stop();
   restorePidMax();
