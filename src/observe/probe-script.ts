@@ -3,17 +3,20 @@ import { shellQuote } from '../transport/host-command.js';
 import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
+import { confSedFilter } from './probe-conf.js';
 import { PROC_READ, SELECT_AWK } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
  * stage needs in sections. The number of processes it forks does not grow with the
- * host's process count: /proc is read with one `sed` and one `awk` (probe-select.ts), and
- * sockets with one `ss`, whose output goes through that same awk. Issue 12 (server CPU):
- * every program start costs the host a fork, an exec and dynamic linking, so the probe
- * starts seven, however
- * many processes the host runs (sh, sed, awk, ss, getent, and in FILES sed and stat; on
- * hosts with podman or docker, their `ps` too): boot_id, the uid, the directory list and
+ * host's process count: /proc is read by grep (one for every stat, with /etc/passwd and
+ * ironic.conf; one or two more, started by the awk, for the cmdlines and status files it
+ * needs) and one `awk` (probe-select.ts), and sockets with one `ss`, whose output goes
+ * through that same awk. Issue 12 (server CPU): every program start costs the host a
+ * fork, an exec and dynamic linking, so the probe starts 7 to 11, however many processes
+ * the host runs (sh, grep, awk, ss, sh and grep once or twice, getent only for a uid
+ * /etc/passwd lacks, stat; sed too where ironic.conf is read inside a conductor's
+ * container; on hosts with podman or docker, their `ps` too): boot_id, the uid, the directory list and
  * which processes share the probe's network namespace (`test -ef` on /proc/PID/ns/net)
  * come from the shell's own `read`, `case`, `test` and parameter expansion. Sections start with `@@cd NONCE NAME@@` on a line of their own; the
  * nonce is fresh per run, so nothing a local user puts in an argv or a file name can forge one.
@@ -42,38 +45,12 @@ import { PROC_READ, SELECT_AWK } from './probe-select.js';
 /** Directories always looked at for pid and password files (Ironic's and kolla's defaults). */
 export const DEFAULT_FILE_DIRS = ['/tmp', '/var/lib/ironic/tmp'] as const;
 
-/** The only ironic.conf keys that leave the host. */
-export const CONF_KEYS = [
-  'host',
-  'tempdir',
-  'terminal_pid_dir',
-  'socat_address',
-  'port_range',
-  // [vnc]: graphical consoles (2025.1+). `enabled` is printed from every section; only [vnc]'s counts.
-  'enabled',
-  'container_provider',
-  'container_executable',
-] as const;
-
-/** Printed as `container_host=set`: its value (an engine URL) never leaves the host. */
-const PRESENCE_KEYS = ['container_host'] as const;
-
-
 export interface ProbeScriptOptions {
   /** Marks section headers; letters and digits only. */
   readonly nonce: string;
   /** `proc` skips ss and reads /proc/net/tcp{,6} and fd links (what happens when ss is missing). */
   readonly sockets?: 'auto' | 'proc';
 }
-
-const confFilter = (): string => {
-  const keys = CONF_KEYS.map(
-    (key) => `-e 's/^[[:space:]]*\\(${key}\\)[[:space:]]*=[[:space:]]*\\(.*[^[:space:]]\\)[[:space:]]*$/\\1=\\2/p'`,
-  );
-  const present = PRESENCE_KEYS.map((key) => `-e 's/^[[:space:]]*\\(${key}\\)[[:space:]]*=[[:space:]]*[^[:space:]].*$/\\1=set/p'`);
-  return ["sed -n -e 's/^[[:space:]]*\\(\\[[^]]*\\]\\).*$/\\1/p'", ...keys, ...present, '"$conf"'].join(' ');
-};
-
 
 /**
  * Reads ironic.conf (filtered) and stats pid/pw files. Runs in a subshell of the probe
@@ -91,7 +68,7 @@ safe() { LC_ALL=C; s=$1 o='' n=0
   done
   printf '%s' "$o"; }
 c=''
-if [ -r "$conf" ]; then c=$(${confFilter()})
+if [ -r "$conf" ]; then if [ -n "\${cfok:-}" ]; then c=$cf; else c=$(${confSedFilter()}); fi
 elif [ -e "$conf" ]; then warn "cannot read $conf"
 else warn "$conf not found"; fi
 sec conf
@@ -235,6 +212,8 @@ fi`;
 /** The probe script for one host (pure). */
 export function buildProbeScript(host: HostSpec, options: ProbeScriptOptions): string {
   if (!/^[A-Za-z0-9]+$/.test(options.nonce)) throw new Error('probe nonce must be alphanumeric');
+  // ironic.conf read by the stat pass and filtered by the select awk, where the files part runs on the host.
+  const confOnHost = host.container ? '' : ` ${shellQuote(host.ironicConf)}`;
   const sockets = options.sockets === 'proc' ? SOCKETS_PROC : `[ $L = 1 ] || {\nwarn 'ss missing: used /proc/net/tcp'\n${SOCKETS_PROC}\n}`;
   const filesRunner = host.container
     ? `${host.container.runtime} exec ${shellQuote(host.container.name)} sh -c "$files_script" sh "$M" ${shellQuote(host.ironicConf)} "$dirs" 2>/dev/null || warn ${shellQuote(`${host.container.runtime} exec ${host.container.name} failed`)}`
@@ -259,13 +238,13 @@ exec 4>&1
 # mawk where there is one (Debian's default awk): the select pass costs gawk about twice as much.
 A=awk; command -v mawk >/dev/null 2>&1 && A=mawk
 L=0
-${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ ${PROC_READ} /proc/[0-9]*/stat 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
+${options.sockets === 'proc' ? '' : 'command -v ss >/dev/null 2>&1 && L=1\n'}sel=$({ ${PROC_READ} /proc/[0-9]*/stat /etc/passwd${confOnHost} 2>/dev/null; [ $L = 0 ] || { printf '%s ss\\000' "$M"; ss -tlnp 2>/dev/null; }; } | CF=${confOnHost === '' ? "''" : shellQuote(host.ironicConf)} $A -v M="$M" -v CUT=${CMDLINE_MAX_LINE_BYTES} -v L=$L ${shellQuote(SELECT_AWK)} 2>&1 >&4)
 r=$?
 exec 4>&-
 ${sockets}
 sec netns
 printf 'self self\\n'
-uids='' dirs='' x=''
+uids='' dirs='' x='' cf='' cfok='' gu=''
 set -f; N='
 '; IFS=$N
 for l in $sel; do
@@ -275,16 +254,23 @@ for l in $sel; do
     'u '*) case $v in ''|*[!0-9]*) ;; *) case " $uids " in *" $v "*) ;; *) uids="$uids $v" ;; esac ;; esac ;;
     'd /'*) case $v in *[!A-Za-z0-9/._-]*) ;; *) dirs="$dirs
 $v" ;; esac ;;
+    'c '*) cf="$cf$N\${l#c }" ;;
+    'g '*) case $v in ''|*[!0-9]*) ;; *) gu="$gu $v" ;; esac ;;
     *) [ -n "$x" ] || x=$l ;;
   esac
 done
 unset IFS; set +f
+cf=\${cf#"$N"}
 # The select pass's own error, when it failed (the client then names the host's words).
 case $x in *@@*) x='(its message held a section marker)' ;; esac
-[ $r = 0 ] || warn "the select pass ($A) failed (exit status $r)\${x:+: $x}"
-sec passwd
-if command -v getent >/dev/null 2>&1; then getent passwd $uids 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
-else cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
+if [ $r = 0 ]; then cfok=${confOnHost === '' ? "''" : '1'}; else warn "the select pass ($A) failed (exit status $r)\${x:+: $x}"; fi
+# The select pass named the users it found in /etc/passwd; getent (NSS) only for the others.
+[ $r = 0 ] || gu=$uids
+if [ -n "$gu" ] || [ $r != 0 ]; then
+  sec passwd
+  if command -v getent >/dev/null 2>&1; then getent passwd $gu 2>/dev/null | while IFS=: read -r n _ v _; do printf '%s:%s\\n' "$n" "$v"; done
+  elif [ $r != 0 ]; then cut -d: -f1,3 /etc/passwd 2>/dev/null; fi
+fi
 for e in podman docker; do
   command -v $e >/dev/null 2>&1 || continue
   # A docker client without an engine (no socket, no DOCKER_HOST) is normal: nothing to list.

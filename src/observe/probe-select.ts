@@ -1,3 +1,5 @@
+import { CONF_AWK } from './probe-conf.js';
+
 /**
  * What the probe reads of /proc in one pass: every /proc/PID/stat, as one NUL-ended record
  * `/proc/PID/stat:CONTENT` (a stat file holds no NUL; comm may hold any other byte, a
@@ -8,7 +10,7 @@
  * the read (the read then fails, ESRCH), and GNU sed stops at the first file it cannot
  * read, silently dropping every process after it; grep reads on (CI, 2026-12-03).
  */
-export const PROC_READ = `grep -a -z -H -s ''`;
+export const PROC_READ = `grep -a -z -H -s -e '' --`;
 
 /**
  * The probe's one awk pass over what PROC_READ printed (every stat record), then `ss`. It
@@ -56,6 +58,14 @@ export const PROC_READ = `grep -a -z -H -s ''`;
  * directory a console argv names, for the rest of the probe. Lenient by design: the
  * classifier still decides what is a console.
  *
+ * The stat pass's grep also reads /etc/passwd: the `passwd` section names the users of the
+ * whole records' uids, and only a uid it lacks is printed as `g UID` on standard error, for
+ * getent (NSS: a directory's users), which so runs only where it is needed.
+ *
+ * With CF in its environment (the path of ironic.conf, on a host whose files part runs on the
+ * host), the stat pass's grep also reads that file, and the awk filters it (probe-conf.ts)
+ * into `c LINE` lines on standard error, for the files part: no sed to start.
+ *
  * What it prints is framed as the client reads it: a name line `/proc/N/(stat|cmdline)`,
  * then element lines, escaped, that always end in `$` (or are exactly the cut width): host
  * bytes never start a line of their own.
@@ -67,7 +77,7 @@ BEGIN {
   for (i = 1; i < 256; i++) E[sprintf("%c", i)] = sprintf("\\%03o", i)
   E["\\"] = "\\\\"; E[sprintf("%c", 7)] = "\\a"; E[sprintf("%c", 8)] = "\\b"; E[sprintf("%c", 12)] = "\\f"
   E["\n"] = "\\n"; E[sprintf("%c", 13)] = "\\r"; E["\t"] = "\\t"; E[sprintf("%c", 11)] = "\\v"
-  Z = sprintf("%c", 0); O = sprintf("%c", 1); RS = Z; self = "/proc/self/cmdline"
+  Z = sprintf("%c", 0); O = sprintf("%c", 1); RS = Z; self = "/proc/self/cmdline"; CF = ENVIRON["CF"]
   TR = "tr \"\\000\\n\" \"\\n\\001\""
   if ((getline NUL < self) > 0 && (getline NUL < self) > 0 && NUL == "-v") NUL = 1; else NUL = 0
   close(self)
@@ -78,6 +88,7 @@ BEGIN {
     close(TR)
   }
 }
+${CONF_AWK}
 function base(e,   b) { b = e; sub(/\$$/, "", b); sub(/.*\//, "", b); return b }
 function statline(p, l,   o, n, f, c) {
   statl[p] = l
@@ -164,6 +175,8 @@ function rec(l,   k, n) {
   if (!NUL) gsub(O, "\n", l)
   if (SS) { listen(l); return }
   if (l == M " ss") { SS = 1; RS = "\n"; print "\n" M " listen@@"; return }
+  if (CF != "" && substr(l, 1, length(CF) + 1) == CF ":") { conf(substr(l, length(CF) + 2)); return }
+  if (substr(l, 1, 12) == "/etc/passwd:") { pw = substr(l, 13); return }
   k = index(l, ":"); n = substr(l, 1, k - 1)
   if (n !~ /^\/proc\/[0-9]+\/stat$/) return
   l = substr(l, k + 1)
@@ -211,9 +224,15 @@ END {
     print "p " p > "/dev/stderr"
     if (!(p in uidl)) continue
     print "/proc/" p "/status:" uidl[p]
-    split(uidl[p], u, " "); print "u " u[2] > "/dev/stderr"
+    split(uidl[p], u, " "); print "u " u[2] > "/dev/stderr"; uset[u[2]] = 1
     if (p in nspl) print "/proc/" p "/status:" nspl[p]
   }
+  # Their users' names from /etc/passwd (the first line of a uid, as getent's files source);
+  # a uid it lacks (a directory user, a container's) goes to getent: "g UID".
+  print "\n" M " passwd@@"
+  n = split(pw, pwl, "\n")
+  for (i = 1; i <= n; i++) if (split(pwl[i], pwf, ":") >= 3 && pwf[3] ~ /^[0-9]+$/ && !((pwf[3] + 0) in pwn)) pwn[pwf[3] + 0] = pwf[1]
+  for (p in uset) if ((p + 0) in pwn) print pwn[p + 0] ":" p; else print "g " p > "/dev/stderr"
   if (L == 1) {
     if (!SS) print "\n" M " listen@@"
     if (!lines) print "\n" M " warning@@\nss -tlnp failed"
