@@ -11,6 +11,7 @@ import { describeHostText } from './escaped-records.js';
 import { joinProcesses, parsePasswdSection, type Parsed } from './parse-processes.js';
 import { joinProcSockets, parseNetNsSection, parseProcNetTcp } from './parse-sockets.js';
 import { sectionLines } from './probe-sections.js';
+import { SELECT_PASS_FAILED } from './probe-select.js';
 import { systemdConsolesOf } from './parse-systemd-consoles.js';
 import { ProbeReader, type ProbeRecords } from './probe-stream.js';
 
@@ -46,7 +47,7 @@ export function parseProbeOutput(text: string, host: HostSpec): HostObservation 
  */
 export function observationOf(probe: ProbeRecords, host: HostSpec): HostObservation {
   // A section missing because a step of the probe failed: the host's own words say which.
-  const failed = probe.warnings.find((line) => line.startsWith('the select pass '));
+  const failed = probe.warnings.find((line) => line.startsWith(`${SELECT_PASS_FAILED} (`));
   const section = (name: string): string => {
     if (!probe.seen.has(name)) {
       throw new InternalError(`${host.name}: probe output has no ${name} section${failed === undefined ? '' : ` (${describeHostText(failed)})`}`);

@@ -4,7 +4,7 @@ import { CONTAINER_PS_FORMAT } from './parse-containers.js';
 import { QUADLET_USERS_DIR } from './parse-systemd-consoles.js';
 import { CMDLINE_MAX_LINE_BYTES } from './probe-limits.js';
 import { confSedFilter } from './probe-conf.js';
-import { PROC_READ, SELECT_AWK } from './probe-select.js';
+import { PROC_READ, SELECT_AWK, SELECT_PASS_FAILED } from './probe-select.js';
 
 /**
  * The probe: one POSIX sh script, sent on stdin, that prints everything the observe
@@ -263,7 +263,7 @@ unset IFS; set +f
 cf=\${cf#"$N"}
 # The select pass's own error, when it failed (the client then names the host's words).
 case $x in *@@*) x='(its message held a section marker)' ;; esac
-if [ $r = 0 ]; then cfok=${confOnHost === '' ? "''" : '1'}; else warn "the select pass ($A) failed (exit status $r)\${x:+: $x}"; fi
+if [ $r = 0 ]; then cfok=${confOnHost === '' ? "''" : '1'}; else warn "${SELECT_PASS_FAILED} ($A) failed (exit status $r)\${x:+: $x}"; fi
 # The select pass named the users it found in /etc/passwd; getent (NSS) only for the others.
 [ $r = 0 ] || gu=$uids
 if [ -n "$gu" ] || [ $r != 0 ]; then

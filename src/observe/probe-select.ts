@@ -12,6 +12,9 @@ import { CONF_AWK } from './probe-conf.js';
  */
 export const PROC_READ = `grep -a -z -H -s -e '' --`;
 
+/** How the probe's warning begins when the select pass failed (the client quotes it). */
+export const SELECT_PASS_FAILED = 'the select pass';
+
 /**
  * The probe's one awk pass over what PROC_READ printed (every stat record), then `ss`. It
  * sends whole records only for the processes the classifier can use, and reads the command
@@ -120,6 +123,8 @@ function classify(p,   n, e, b, i) {
   delete full[p]
 }
 function esc(l,   o, s, c, i) {
+  # Most text is printable and short: as it is, ended by "$".
+  if (length(l) < CUT && l !~ /[^ -~]|\\/) return l "$"
   if (length(l) > CUT) l = substr(l, 1, CUT)
   o = ""
   for (i = 1; i <= length(l) && length(o) < CUT; i += 256) {
@@ -214,9 +219,7 @@ END {
   for (p in full) if ((p in sel) && (p in statl) && full[p] != "") print "/proc/" p "/cmdline\n" full[p]
   print "\n" M " ps@@"
   for (p in statl) if (!(p in sel) && (p in st)) {
-    nm = cm[p]
-    if (nm ~ /[^ -~]|\\/) nm = esc(nm); else if (nm != "") nm = nm "$"
-    if (nm != "") print p " " pp[p] " " st[p] " " t0[p] " " nm
+    if (cm[p] != "") print p " " pp[p] " " st[p] " " t0[p] " " esc(cm[p])
     else print p " " pp[p] " " st[p] " " t0[p]
   }
   print "\n" M " status@@"

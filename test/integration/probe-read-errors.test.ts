@@ -26,6 +26,14 @@ import { childPids, connectClient, killTrees, makeTempDir, startSocatConsole, ty
 import { freePort } from '../helpers/sshd.js';
 
 const dir = makeTempDir('cd-readerr-');
+const host = buildHostSpec({
+  name: 'readerr',
+  connection: 'local',
+  user: undefined,
+  sudo: false,
+  ironicConf: join(dir, 'ironic.conf'),
+  settings: { tempdir: dir },
+});
 let console1: StartedConsole;
 let console2: StartedConsole;
 let client: Socket;
@@ -45,14 +53,6 @@ const AWKS = [
 
 function probe(awk: (typeof AWKS)[number]): { status: number | null; stdout: string; ran: string | null; observe: () => HostObservation } {
   const mem = `/proc/${unreadable.pid}/mem`;
-  const host = buildHostSpec({
-    name: 'readerr',
-    connection: 'local',
-    user: undefined,
-    sudo: false,
-    ironicConf: join(dir, 'ironic.conf'),
-    settings: { tempdir: dir },
-  });
   const mounts = [`/proc/1/stat`, `/proc/${shell.pid}/cmdline`, `/proc/${console2.pid}/status`].map((target) => `mount --bind ${mem} ${target}`);
   if (awk.program !== null) {
     // A wrapper that leaves a mark, so the test knows this awk ran.
@@ -141,7 +141,6 @@ describe.each(AWKS)('the probe in $name when a /proc file cannot be read (a proc
 it('when the select pass fails anyway, the host fails with its error quoted, never with a partial picture', () => {
   const failing = join(dir, 'failing-awk');
   writeFileSync(failing, '#!/bin/sh\ncat >/dev/null\necho "mawk: read error (No such process)" >&2\nexit 2\n', { mode: 0o755 });
-  const host = buildHostSpec({ name: 'readerr', connection: 'local', user: undefined, sudo: false, ironicConf: join(dir, 'ironic.conf'), settings: { tempdir: dir } });
   const run = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind ${failing} /usr/bin/mawk && exec sh -s`], {
     input: buildProbeScript(host, { nonce: 'readerr2' }),
     encoding: 'utf8',
